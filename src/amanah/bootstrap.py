@@ -1,0 +1,78 @@
+"""Wires the system once, for both ``app.py`` and ``cli.py``: settings, database,
+keyring, the gate and its inputs, and the domain services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from amanah.access.gate import Gate
+from amanah.crypto.keyring import Keyring
+from amanah.db import make_engine, make_session_factory
+from amanah.settings import Settings
+from amanah.vault.interactions import Interactions, Redact
+from amanah.vault.keys import DataKeys
+from amanah.vault.service import Vault
+
+
+def open_keyring(settings: Settings) -> Keyring:
+    if settings.keyring == "pkcs11":
+        from amanah.crypto.pkcs11_keyring import Pkcs11Keyring
+
+        pin = settings.pkcs11_pin.get_secret_value() if settings.pkcs11_pin else None
+        return Pkcs11Keyring(
+            settings.pkcs11_library, settings.pkcs11_token_label, pin, settings.pkcs11_key_label
+        )
+    from amanah.crypto.local_keyring import LocalKeyring
+
+    passphrase = settings.keyring_passphrase
+    return LocalKeyring(
+        settings.keyring_path, passphrase.get_secret_value() if passphrase else None
+    )
+
+
+def transcript_redactor() -> Redact:
+    """The redaction engine as the vault sees it: text in, redacted text and entity types out.
+
+    Built on first use: compiling the recognizers is not start-up work.
+    """
+    engine: list[object] = []
+
+    def redact(text: str) -> tuple[str, list[str]]:
+        if not engine:
+            from amanah.redaction import Redactor
+
+            engine.append(Redactor())
+        result = engine[0].redact(text)  # type: ignore[attr-defined]
+        return result.text, [e.type for e in result.entities]
+
+    return redact
+
+
+@dataclass
+class System:
+    settings: Settings
+    engine: Engine
+    factory: sessionmaker[Session]
+    keyring: Keyring
+    gate: Gate
+    keys: DataKeys
+    vault: Vault
+    interactions: Interactions
+    extras: dict[str, object] = field(default_factory=dict)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def build(settings: Settings, keyring: Keyring | None = None) -> System:
+    engine = make_engine(settings.effective_database_url)
+    factory = make_session_factory(engine)
+    keyring = keyring or open_keyring(settings)
+    gate = Gate()
+    keys = DataKeys(keyring, cache_seconds=settings.data_key_cache_seconds)
+    vault = Vault(factory, keys, gate, settings.default_region)
+    interactions = Interactions(factory, vault, transcript_redactor())
+    return System(settings, engine, factory, keyring, gate, keys, vault, interactions)

@@ -1,0 +1,1 @@
+"""Staff accounts, service accounts, factors, sessions and step-up."""

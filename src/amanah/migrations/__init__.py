@@ -1,0 +1,1 @@
+"""Alembic migrations; run by ``amanah init`` and on server start."""

@@ -1,0 +1,89 @@
+"""One Settings object for the whole system.
+
+Sources, highest first: constructor arguments, ``AMANAH_*`` environment
+variables, then ``amanah.toml`` in ``AMANAH_HOME`` (or the file named by
+``AMANAH_CONFIG``). Every setting has a safe default so ``amanah init`` works
+with no configuration at all.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+def _config_file() -> Path:
+    explicit = os.environ.get("AMANAH_CONFIG")
+    if explicit:
+        return Path(explicit)
+    return Path(os.environ.get("AMANAH_HOME", "var")) / "amanah.toml"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="AMANAH_", extra="ignore")
+
+    home: Path = Field(Path("var"), description="Directory holding all local state.")
+    database_url: str | None = Field(None, description="SQLAlchemy URL; SQLite in home if unset.")
+
+    host: str = "127.0.0.1"
+    port: int = Field(8443, ge=1, le=65535)
+    insecure_http: bool = Field(False, description="Serve plain HTTP behind a TLS proxy.")
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    hsts_max_age: int = 31_536_000
+
+    keyring: Literal["local", "pkcs11"] = "local"
+    keyring_passphrase: SecretStr | None = None
+    pkcs11_library: str = "/usr/lib/softhsm/libsofthsm2.so"
+    pkcs11_token_label: str = "amanah"
+    pkcs11_pin: SecretStr | None = None
+    pkcs11_key_label: str = "amanah-root"
+
+    default_region: str = Field("ID", min_length=2, max_length=2)
+    timezone: str = "Asia/Jakarta"
+    max_body_bytes: int = Field(1_048_576, ge=1024)
+    page_size_max: int = Field(500, ge=1)
+    data_key_cache_seconds: float = Field(60.0, ge=0)
+    log_level: str = "INFO"
+
+    @field_validator("default_region")
+    @classmethod
+    def _upper_region(cls, value: str) -> str:
+        return value.upper()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=_config_file())
+        return (init_settings, env_settings, toml)
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.home / 'amanah.db').resolve()}"
+
+    @property
+    def keyring_path(self) -> Path:
+        return self.home / "keyring.json"
+
+    @property
+    def cert_path(self) -> Path:
+        return self.tls_cert or self.home / "tls" / "cert.pem"
+
+    @property
+    def key_path(self) -> Path:
+        return self.tls_key or self.home / "tls" / "key.pem"

@@ -1,0 +1,1 @@
+"""Customers, sensitive fields, interactions, transcripts, masking and exports."""
