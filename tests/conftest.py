@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from amanah.testing import require
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_VECTORS = REPO_ROOT / ".." / "shared" / "vectors"
 
@@ -36,15 +38,6 @@ def shared_vectors() -> Callable[[str], Path]:
 
 
 # ---- environment: skip with a reason, or fail under CI ---------------------------------
-
-
-def require(condition: bool, reason: str) -> None:
-    """Skip when a dependency is missing on this machine; under CI=true, fail instead."""
-    if condition:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (CI=true: missing dependencies fail the run)")
-    pytest.skip(reason)
 
 
 # ---- databases: every storage test runs on SQLite and on PostgreSQL -------------------

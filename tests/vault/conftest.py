@@ -33,3 +33,9 @@ PLAINTEXTS = [
 @pytest.fixture
 def budi() -> CustomerIn:
     return CustomerIn.model_validate(BUDI)
+
+
+@pytest.fixture
+def budi_plaintexts() -> list[str]:
+    """Budi's values as normalised for storage: none may appear in raw storage."""
+    return PLAINTEXTS
