@@ -49,7 +49,9 @@ def _progress() -> Progress:
 
 @app.command()
 def init(
-    demo: Annotated[bool, typer.Option(help="Seed a few synthetic demo customers.")] = True,
+    demo: Annotated[
+        bool, typer.Option("--demo/--no-demo", help="Seed synthetic demo customers.")
+    ] = True,
     passphrase: Annotated[
         bool, typer.Option("--passphrase", help="Seal the new local keyring with a passphrase.")
     ] = False,
