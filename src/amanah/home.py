@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
+from amanah.crypto.errors import KeyringError
 from amanah.crypto.keyring import Keyring
 from amanah.crypto.tls import write_self_signed
 from amanah.db import make_engine, make_session_factory
@@ -54,9 +55,16 @@ def _ensure_keyring(
     settings: Settings, passphrase: str | None, report: InitReport
 ) -> Keyring | None:
     if settings.keyring == "pkcs11":
-        from amanah.bootstrap import open_keyring
+        from amanah.crypto.pkcs11_keyring import Pkcs11Keyring
 
-        return open_keyring(settings)
+        if settings.pkcs11_pin is None:
+            raise KeyringError("set AMANAH_PKCS11_PIN to initialise keys in the token")
+        return Pkcs11Keyring.initialise(
+            settings.pkcs11_library,
+            settings.pkcs11_token_label,
+            settings.pkcs11_pin.get_secret_value(),
+            settings.pkcs11_key_label,
+        )
     from amanah.crypto.local_keyring import LocalKeyring
 
     if settings.keyring_path.exists():
