@@ -5,12 +5,14 @@ from __future__ import annotations
 import uvicorn
 
 from amanah.crypto.tls import server_context
+from amanah.logs import configure as configure_logging
 from amanah.settings import Settings
 
 
 def make_server(settings: Settings) -> uvicorn.Server:
     from amanah.app import create_app
 
+    configure_logging(settings.log_level)
     config = uvicorn.Config(
         create_app(settings),
         host=settings.host,
@@ -19,6 +21,7 @@ def make_server(settings: Settings) -> uvicorn.Server:
         proxy_headers=settings.insecure_http,
         log_level=settings.log_level.lower(),
         timeout_graceful_shutdown=10,
+        log_config=None,
     )
     config.load()
     if not settings.insecure_http:
