@@ -25,6 +25,8 @@ from typing import Any
 
 import pytest
 
+from amanah.testing import require
+
 SOFTHSM_LIBRARIES = (
     "/usr/lib/softhsm/libsofthsm2.so",
     "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
@@ -41,9 +43,7 @@ _SPEC_PIN: Any = object()  # "use the spec's PIN" (None means: open sealed)
 
 
 def _unavailable(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (CI=true: SoftHSM2 is required)")
-    pytest.skip(reason)
+    require(False, reason)
 
 
 def _find_library() -> str | None:
