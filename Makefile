@@ -34,5 +34,8 @@ test: lint
 bench: install
 	$(BIN)/python benchmarks/bench_vault.py
 
+eval-redaction: install
+	$(BIN)/python -m amanah.redaction.evaluate
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

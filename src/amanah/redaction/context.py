@@ -1,0 +1,316 @@
+"""Context cues in English and Indonesian.
+
+One compiled pattern finds every cue in an utterance; a candidate number takes
+the category of the *closest* cue before it (or, failing that, just after it).
+``NEG`` cues (order, ticket, amount, "last four digits", extension, version,
+postal code, ...) make a number a hard negative.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+CUES: dict[str, tuple[str, ...]] = {
+    "CARD": (
+        r"credit card",
+        r"debit card",
+        r"card number",
+        r"card no",
+        r"card",
+        r"kartu kredit",
+        r"kartu debit",
+        r"nomor kartu",
+        r"no\.? kartu",
+        r"kartu",
+        r"visa",
+        r"master ?card",
+        r"amex",
+        r"jcb",
+    ),
+    "CVV": (
+        r"cvv2?",
+        r"cvc2?",
+        r"security code",
+        r"kode keamanan",
+        r"kode cvv",
+        r"(?:three|3|tiga) (?:digits?|angka|digit) (?:on|di) (?:the )?(?:back|belakang)"
+        r"(?: of the card| kartu(?:nya)?)?",
+        r"angka di belakang kartu(?:nya)?",
+        r"digits on the back(?: of the card)?",
+    ),
+    "EXPIRY": (
+        r"expiry(?: date)?",
+        r"expiration(?: date)?",
+        r"expires?",
+        r"exp\.?",
+        r"valid thru",
+        r"valid through",
+        r"valid until",
+        r"good thru",
+        r"masa berlaku(?:nya)?",
+        r"berlaku (?:sampai|hingga)",
+        r"kedaluwarsa",
+        r"kadaluarsa",
+        r"kadaluwarsa",
+        r"mm/yy",
+    ),
+    "NIK": (
+        r"nik",
+        r"ktp",
+        r"e-?ktp",
+        r"nomor induk kependudukan",
+        r"nomor identitas",
+        r"no\.? identitas",
+        r"nomor kependudukan",
+        r"national id(?: number)?",
+        r"id card number",
+    ),
+    "NPWP": (r"npwp", r"nomor pokok wajib pajak", r"tax id(?: number)?", r"tax number"),
+    "NRIC": (r"nric", r"\bfin\b", r"ic number", r"nomor ic"),
+    "PHONE": (
+        r"phone(?: number)?",
+        r"mobile(?: number)?",
+        r"cell(?: phone)?",
+        r"call me(?: at| on)?",
+        r"reach me(?: at| on)?",
+        r"call back",
+        r"callback number",
+        r"whats ?app",
+        r"wa",
+        r"hp",
+        r"handphone",
+        r"no\.? hp",
+        r"nomor hp",
+        r"nomor telepon",
+        r"no\.? telp?",
+        r"telepon",
+        r"telp",
+        r"ponsel",
+        r"contact number",
+        r"hubungi(?: saya)?(?: di)?",
+        r"text me",
+        r"sms",
+        r"nomor wa",
+        r"telfon",
+        r"nelpon",
+        r"landline",
+    ),
+    "ACCOUNT": (
+        r"account number",
+        r"account no",
+        r"acct(?: no)?",
+        r"bank account",
+        r"account",
+        r"rekening",
+        r"no\.? rek",
+        r"norek",
+        r"rek\.?",
+        r"nomor rekening",
+        r"sort code",
+        r"savings account",
+        r"checking account",
+        r"tabungan",
+        r"virtual account",
+    ),
+    "SSN": (r"ssn", r"social security(?: number)?"),
+    "PASSPORT": (r"passport(?: number| no)?", r"paspor(?:nya)?", r"nomor paspor"),
+    "SECRET": (
+        r"pin",
+        r"pin number",
+        r"otp",
+        r"one[- ]time (?:password|code|pin)",
+        r"verification code",
+        r"kode verifikasi",
+        r"kode otp",
+        r"passcode",
+        r"password",
+        r"kata sandi",
+        r"sandi",
+        r"m-?pin",
+        r"security pin",
+        r"kode rahasia",
+        r"kode akses",
+        r"access code",
+        r"auth(?:entication)? code",
+        r"kode token",
+        r"(?:6|six|4|four)[- ]digit code",
+        r"kode (?:yang )?(?:masuk|dikirim|diterima)",
+        r"code (?:we|I) (?:just )?sent",
+        r"code you received",
+        r"kodenya",
+        r"the code",
+        r"kode sms",
+    ),
+    "DOB": (
+        r"date of birth",
+        r"dob",
+        r"d\.o\.b\.?",
+        r"born(?: on)?",
+        r"birthday",
+        r"birth date",
+        r"birthdate",
+        r"tanggal lahir(?:nya)?",
+        r"tgl\.? lahir",
+        r"lahir(?: pada| tanggal| tgl)?",
+        r"tempat,? tanggal lahir",
+        r"ttl",
+        r"ulang tahun",
+    ),
+    "NEG": (
+        r"order(?: number| no| id)?",
+        r"pesanan",
+        r"nomor pesanan",
+        r"ticket",
+        r"tiket",
+        r"case(?: number| no| id)?",
+        r"kasus",
+        r"tracking(?: number| no)?",
+        r"resi",
+        r"awb",
+        r"invoice",
+        r"faktur",
+        r"reference(?: number)?",
+        r"ref\.?",
+        r"booking(?: code)?",
+        r"kode booking",
+        r"promo",
+        r"voucher",
+        r"extension",
+        r"ext\.?",
+        r"ekstensi",
+        r"version",
+        r"versi",
+        r"v\.",
+        r"model",
+        r"serial(?: number)?",
+        r"amount",
+        r"rp\.?",
+        r"idr",
+        r"usd",
+        r"sgd",
+        r"rupiah",
+        r"ribu",
+        r"juta",
+        r"dollars?",
+        r"total",
+        r"tagihan",
+        r"biaya",
+        r"harga",
+        r"price",
+        r"saldo",
+        r"balance",
+        r"cicilan",
+        r"ends? (?:in|with)",
+        r"ending(?: in| with)?",
+        r"last (?:four|4)(?: digits)?",
+        r"(?:empat|4) (?:digit|angka) terakhir",
+        r"berakhiran",
+        r"akhiran",
+        r"belakangnya",
+        r"postal code",
+        r"post ?code",
+        r"zip(?: code)?",
+        r"kode pos",
+        r"room",
+        r"kamar",
+        r"flight",
+        r"penerbangan",
+        r"antrian",
+        r"queue",
+        r"member(?:ship)?(?: number| id)?",
+        r"customer id",
+        r"id pelanggan",
+        r"nomor pelanggan",
+        r"polis",
+        r"policy(?: number)?",
+        r"complaint",
+        r"komplain",
+        r"pengaduan",
+        r"laporan",
+        r"nomor laporan",
+        r"step",
+        r"langkah",
+        r"menit",
+        r"minutes?",
+        r"hours?",
+        r"jam",
+        r"hari",
+        r"days?",
+        r"kali",
+        r"times",
+        r"page",
+        r"halaman",
+        r"pukul",
+        r"lantai",
+        r"floor",
+        r"unit",
+        r"kode promo",
+        r"item",
+        r"hotline",
+        r"call cent(?:er|re)",
+        r"customer service",
+        r"layanan pelanggan",
+        r"contact cent(?:er|re)",
+        r"sku",
+        r"qty",
+        r"pcs",
+        r"tahun",
+        r"years?",
+    ),
+}
+
+_parts = [
+    f"(?P<{cat}>{'|'.join(sorted(words, key=len, reverse=True))})" for cat, words in CUES.items()
+]
+_CUE_SRC = r"\b(?:" + "|".join(_parts) + r")(?![\w])"
+# matched against lower-cased text (much faster than IGNORECASE over a large alternation)
+CUE_RE = re.compile(_CUE_SRC)
+CUE_RE_ICASE = re.compile(_CUE_SRC, re.IGNORECASE)
+
+BEFORE = 60  # characters a cue may precede its value by
+AFTER = 25  # ... or follow it by
+
+
+class Cues:
+    """All cues of one utterance, for closest-cue look-ups."""
+
+    __slots__ = ("cats", "ends", "starts")
+
+    def __init__(self, text: str) -> None:
+        ends: list[int] = []
+        starts: list[int] = []
+        cats: list[str] = []
+        low = text.lower()
+        matches = CUE_RE.finditer(low) if len(low) == len(text) else CUE_RE_ICASE.finditer(text)
+        for m in matches:
+            ends.append(m.end())
+            starts.append(m.start())
+            cats.append(m.lastgroup or "")
+        self.ends = ends
+        self.starts = starts
+        self.cats = cats
+
+    def has(self, category: str) -> bool:
+        return category in self.cats
+
+    def closest(self, start: int, end: int, before: int = BEFORE, after: int = AFTER) -> str | None:
+        """Category of the nearest cue ending before ``start`` (else starting after ``end``)."""
+        if not self.cats:
+            return None
+        i = bisect_right(self.ends, start) - 1
+        if i >= 0 and start - self.ends[i] <= before:
+            return self.cats[i]
+        j = bisect_right(self.starts, end - 1)
+        if j < len(self.starts) and self.starts[j] - end <= after:
+            return self.cats[j]
+        return None
+
+    def near(self, start: int, category: str, before: int = BEFORE) -> bool:
+        """Is there a cue of ``category`` within ``before`` characters before ``start``?"""
+        i = bisect_right(self.ends, start) - 1
+        while i >= 0 and start - self.ends[i] <= before:
+            if self.cats[i] == category:
+                return True
+            i -= 1
+        return False

@@ -1,0 +1,153 @@
+"""The engine: :class:`Redactor` runs every recognizer once and resolves overlaps."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Literal
+
+from . import recognizers as rec
+from .context import Cues
+from .errors import RedactionError
+from .lang import detect_language
+from .model import ENTITY_TYPES, Entity, RedactionResult
+from .operators import Operator, Replace, get_operator
+from .spoken import normalise
+
+Lang = Literal["auto", "en", "id", "mixed"]
+_REGIONS = {
+    "id": ("ID", "SG", "MY", "US", "GB", "AU"),
+    "en": ("US", "GB", "SG", "ID", "AU", "MY"),
+    "mixed": ("ID", "SG", "US", "GB", "MY", "AU"),
+}
+
+
+def resolve(candidates: Iterable[rec.Candidate], min_score: float) -> list[rec.Candidate]:
+    """Keep the best non-overlapping candidates: higher score first, then longer span."""
+    ordered = sorted(
+        (c for c in candidates if c[3] >= min_score and c[1] > c[0]),
+        key=lambda c: (-c[3], c[0] - c[1], c[0]),
+    )
+    kept: list[rec.Candidate] = []
+    for cand in ordered:
+        s, e = cand[0], cand[1]
+        if all(e <= k[0] or s >= k[1] for k in kept):
+            kept.append(cand)
+    kept.sort()
+    return kept
+
+
+class Redactor:
+    """Compiled recognizers for English and Indonesian. Build once, reuse; thread-safe.
+
+    ``entities`` limits the types reported (default: all of :data:`ENTITY_TYPES`);
+    ``min_score`` drops weaker candidates.
+    """
+
+    def __init__(
+        self,
+        *,
+        entities: Iterable[str] | None = None,
+        min_score: float = 0.5,
+        spoken: bool = True,
+    ) -> None:
+        wanted = frozenset(entities) if entities is not None else frozenset(ENTITY_TYPES)
+        unknown = wanted - frozenset(ENTITY_TYPES)
+        if unknown:
+            raise RedactionError(f"unknown entity types: {', '.join(sorted(unknown))}")
+        self.entities = wanted
+        self.min_score = min_score
+        self.spoken = spoken
+        # warm the lazily built tables so the first call is as fast as the rest
+        rec.given_names()
+        rec.surnames()
+        rec.nik_ok("3171011708450001")
+
+    def language(self, text: str, lang: Lang | str = "auto") -> str:
+        if lang == "auto":
+            return detect_language(text)
+        if lang not in _REGIONS:
+            raise RedactionError(f"unsupported language: {lang!r} (auto, en, id, mixed)")
+        return lang
+
+    def analyze(self, text: str, lang: Lang | str = "auto") -> list[Entity]:
+        """Entities in ``text``, sorted by start, offsets into ``text``."""
+        return self._analyze(text, self.language(text, lang))
+
+    def _analyze(self, text: str, lang: str) -> list[Entity]:
+        if not text:
+            return []
+        norm, offsets = normalise(text) if self.spoken else (text, None)
+        cues = Cues(norm)
+        regions = _REGIONS[lang]
+        cands: list[rec.Candidate] = []
+        has_digit = any(c.isdigit() for c in norm)
+        if has_digit:
+            cands.extend(rec.numbers(norm, cues, regions))
+            cands.extend(rec.dates(norm, cues))
+            cands.extend(rec.addresses(norm))
+        cands.extend(rec.formatted(norm, cues))
+        cands.extend(rec.secrets(norm, cues))
+        cands.extend(rec.people(norm))
+        if not has_digit:
+            cands.extend(rec.addresses(norm))
+        out: list[Entity] = []
+        for s, e, kind, score in resolve(cands, self.min_score):
+            if kind not in self.entities:
+                continue
+            if offsets is not None:
+                s, e = offsets.span(s, e)
+            out.append(Entity(s, e, kind, score))
+        return out
+
+    def redact(
+        self,
+        text: str,
+        operator: Operator | str = "replace",
+        lang: Lang | str = "auto",
+        *,
+        entities: list[Entity] | None = None,
+    ) -> RedactionResult:
+        """Redact ``text``; pass ``entities`` to reuse an earlier :meth:`analyze`."""
+        code = self.language(text, lang)
+        found = self._analyze(text, code) if entities is None else entities
+        op = get_operator(operator) if isinstance(operator, str) else operator
+        return RedactionResult(apply(text, found, op), found, code)
+
+
+def apply(
+    text: str, entities: Iterable[Entity], operator: Operator | Callable | None = None
+) -> str:
+    """Replace every entity span of ``text`` by the operator's output."""
+    op = operator or Replace()
+    parts: list[str] = []
+    pos = 0
+    for ent in sorted(entities):
+        if ent.start < pos:
+            continue
+        parts.append(text[pos : ent.start])
+        parts.append(op.apply(ent, text[ent.start : ent.end]))
+        pos = ent.end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+_default: Redactor | None = None
+
+
+def default_redactor() -> Redactor:
+    global _default
+    if _default is None:
+        _default = Redactor()
+    return _default
+
+
+def analyze(text: str, lang: Lang | str = "auto") -> list[Entity]:
+    """Entities in ``text`` with the shared default :class:`Redactor`."""
+    return default_redactor().analyze(text, lang)
+
+
+def redact(
+    text: str, operator: Operator | str = "replace", lang: Lang | str = "auto"
+) -> RedactionResult:
+    """Redact ``text`` with the shared default :class:`Redactor`."""
+    return default_redactor().redact(text, operator, lang)

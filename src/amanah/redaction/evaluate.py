@@ -1,0 +1,174 @@
+"""Evaluate the recognizers on the labelled corpus: ``python -m amanah.redaction.evaluate``.
+
+Prints precision, recall and F1 per entity type and per language, micro F1
+(overlap match: same type and overlapping span; exact-boundary figures are
+shown too) and the leak rate: the share of labelled personal-data characters
+that no predicted entity covers. Utterances with an ``interaction`` field are
+fed, in turn order, through one :class:`StreamRedactor` per interaction and
+scored on their final (revised) redaction.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .engine import Redactor
+from .model import Entity
+from .streaming import StreamRedactor
+
+DEFAULT_CORPUS = (
+    Path(__file__).resolve().parents[3] / "tests" / "data" / "redaction" / "corpus.jsonl"
+)
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Report:
+    by_type: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    by_lang: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    micro: Counts = field(default_factory=Counts)
+    exact: Counts = field(default_factory=Counts)
+    pii_chars: int = 0
+    leaked_chars: int = 0
+    utterances: int = 0
+    errors: list[tuple[str, str, str]] = field(default_factory=list)  # (id, kind, type) only
+
+    @property
+    def leak_rate(self) -> float:
+        return self.leaked_chars / self.pii_chars if self.pii_chars else 0.0
+
+
+def load(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def predict(rows: list[dict], redactor: Redactor) -> dict[str, list[Entity]]:
+    """Predicted entities per row id (stream-redacted for rows of an interaction)."""
+    out: dict[str, list[Entity]] = {}
+    streams: dict[str, tuple[StreamRedactor, dict[int, str]]] = {}
+    for row in sorted(rows, key=lambda r: (r.get("interaction") or "", r.get("turn", 0))):
+        inter = row.get("interaction")
+        if not inter:
+            out[row["id"]] = redactor.analyze(row["text"])
+            continue
+        stream, ids = streams.setdefault(inter, (StreamRedactor(redactor), {}))
+        update = stream.feed(row["text"])
+        ids[update.index] = row["id"]
+        out[row["id"]] = update.entities
+        for index, (_, ents) in update.revisions.items():
+            out[ids[index]] = ents
+    return out
+
+
+def score(rows: Iterable[dict], predicted: dict[str, list[Entity]]) -> Report:
+    report = Report()
+    for row in rows:
+        report.utterances += 1
+        gold = [(g["type"], g["start"], g["end"]) for g in row["entities"]]
+        pred = [(p.type, p.start, p.end) for p in predicted.get(row["id"], [])]
+        covered = [False] * len(row["text"])
+        for _, s, e in pred:
+            for i in range(s, min(e, len(covered))):
+                covered[i] = True
+        for _, s, e in gold:
+            report.pii_chars += e - s
+            report.leaked_chars += sum(1 for i in range(s, e) if not covered[i])
+        matched_pred: set[int] = set()
+        for g in gold:
+            hit = next(
+                (
+                    i
+                    for i, p in enumerate(pred)
+                    if i not in matched_pred and p[0] == g[0] and p[1] < g[2] and g[1] < p[2]
+                ),
+                None,
+            )
+            for bucket in (report.by_type[g[0]], report.by_lang[row["lang"]], report.micro):
+                if hit is None:
+                    bucket.fn += 1
+                else:
+                    bucket.tp += 1
+            if hit is None:
+                report.errors.append((row["id"], "FN", g[0]))
+            else:
+                matched_pred.add(hit)
+            if hit is not None and pred[hit][1:] == g[1:]:
+                report.exact.tp += 1
+            else:
+                report.exact.fn += 1
+        for i, p in enumerate(pred):
+            if i in matched_pred:
+                if not any(p == g for g in gold):
+                    report.exact.fp += 1
+                continue
+            for bucket in (report.by_type[p[0]], report.by_lang[row["lang"]], report.micro):
+                bucket.fp += 1
+            report.exact.fp += 1
+            report.errors.append((row["id"], "FP", p[0]))
+    return report
+
+
+def evaluate(path: Path = DEFAULT_CORPUS, redactor: Redactor | None = None) -> Report:
+    rows = load(path)
+    return score(rows, predict(rows, redactor or Redactor()))
+
+
+def format_report(report: Report, show_errors: bool = False) -> str:
+    lines = [f"{'':16} {'P':>6} {'R':>6} {'F1':>6} {'TP':>5} {'FP':>4} {'FN':>4}"]
+
+    def row(name: str, c: Counts) -> str:
+        figures = f"{c.precision:6.3f} {c.recall:6.3f} {c.f1:6.3f}"
+        return f"{name:16} {figures} {c.tp:5d} {c.fp:4d} {c.fn:4d}"
+
+    lines += [row(t, report.by_type[t]) for t in sorted(report.by_type)]
+    lines.append("-" * 52)
+    lines += [row(f"lang={lang}", report.by_lang[lang]) for lang in sorted(report.by_lang)]
+    lines.append("-" * 52)
+    lines.append(row("micro", report.micro))
+    lines.append(row("micro (exact)", report.exact))
+    lines.append(
+        f"leak rate {report.leak_rate:.4f} ({report.leaked_chars}/{report.pii_chars} PII chars "
+        f"unredacted), {report.utterances} utterances"
+    )
+    if show_errors:
+        lines += [f"  {kind} {typ:14} {rid}" for rid, kind, typ in report.errors]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--errors", action="store_true", help="list misses by utterance id")
+    args = parser.parse_args(argv)
+    print(format_report(evaluate(args.corpus), args.errors))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,229 @@
+"""PERSON recognition without a statistical model: titles, self-introductions, name lists."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+from .lang import FUNCTION_WORDS
+
+
+@cache
+def _load(name: str) -> frozenset[str]:
+    raw = resources.files("amanah.redaction").joinpath("data", name).read_text(encoding="utf-8")
+    return frozenset(
+        line.strip().lower() for line in raw.splitlines() if line.strip() and line[0] != "#"
+    )
+
+
+def given_names() -> frozenset[str]:
+    return _load("names_id.txt") | _load("names_en.txt")
+
+
+def surnames() -> frozenset[str]:
+    return _load("surnames.txt")
+
+
+# Given names that are also everyday words: never matched on their own.
+AMBIGUOUS = frozenset(
+    [
+        "made",
+        "ayu",
+        "tri",
+        "dwi",
+        "eka",
+        "nur",
+        "sri",
+        "mega",
+        "citra",
+        "kurnia",
+        "lestari",
+        "bintang",
+        "surya",
+        "wati",
+        "sari",
+        "grace",
+        "nia",
+        "ria",
+        "tika",
+        "dian",
+        "adam",
+    ]
+)
+# Capitalised words that never continue a name.
+NOT_NAME = frozenset(
+    [
+        "i",
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "of",
+        "from",
+        "dari",
+        "di",
+        "ke",
+        "dan",
+        "yang",
+        "bank",
+        "bca",
+        "bni",
+        "bri",
+        "mandiri",
+        "amanah",
+        "customer",
+        "service",
+        "team",
+        "support",
+        "thank",
+        "thanks",
+        "terima",
+        "kasih",
+        "halo",
+        "hello",
+        "hi",
+        "selamat",
+        "pagi",
+        "siang",
+        "sore",
+        "malam",
+        "good",
+        "morning",
+        "afternoon",
+        "evening",
+        "ok",
+        "okay",
+        "yes",
+        "no",
+        "ya",
+        "tidak",
+        "baik",
+        "jakarta",
+        "surabaya",
+        "bandung",
+        "singapore",
+        "indonesia",
+        "london",
+        "please",
+        "mohon",
+        "my",
+        "your",
+        "saya",
+        "anda",
+        "is",
+        "am",
+        "are",
+        "was",
+        "here",
+        "speaking",
+        "calling",
+        "with",
+        "dengan",
+        "ini",
+        "itu",
+        "this",
+        "that",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "pak",
+        "bu",
+        "bapak",
+        "ibu",
+        "mas",
+        "mbak",
+        "kak",
+        "sir",
+        "madam",
+        "card",
+        "kartu",
+        "account",
+        "rekening",
+        "visa",
+        "mastercard",
+        "otp",
+        "pin",
+        "nik",
+        "ktp",
+        "npwp",
+        "email",
+        "jl",
+        "jalan",
+        "street",
+        "road",
+        "sorry",
+        "maaf",
+        "how",
+        "can",
+        "what",
+        "apa",
+        "bisa",
+        "boleh",
+        "just",
+        "sudah",
+        "fine",
+        "good",
+        "sure",
+        "afraid",
+        "glad",
+        "happy",
+        "calling",
+        "not",
+        "here",
+        "there",
+        "still",
+        "also",
+        "only",
+        "going",
+    ]
+)
+
+TITLE = (
+    r"(?:Bapak|Bpk\.?|Pak|Ibu|Bu|Mbak|Mba|Mas|Sdr\.?|Saudara|Saudari|"
+    r"Mr\.?|Mrs\.?|Ms\.?|Miss|Mister|Dr\.?)"
+)
+STRONG = (
+    r"(?i:nama(?:\s+lengkap)?\s+saya|nama\s+lengkapnya|namaku|nama\s+saya\s+adalah|"
+    r"atas\s+nama|a\.\s?n\.?|a/n|my\s+(?:full\s+)?name\s+is|my\s+name'?s|full\s+name\s+is|"
+    r"name\s+on\s+the\s+(?:card|account)\s+is|nama\s+di\s+kartu(?:nya)?|nama\s+pemilik(?:nya)?|"
+    r"card\s*holder(?:'s)?\s+name\s+is|nama\s+ibu\s+kandung(?:\s+saya)?|mother'?s\s+maiden\s+name\s+is|"
+    r"under\s+the\s+name(?:\s+of)?|the\s+name\s+is|in\s+the\s+name\s+of|nama\s+pemegang|name|nama)"
+)
+WEAK = (
+    r"(?i:this\s+is|it'?s|i\s+am|i'?m|speaking\s+with|you'?re\s+speaking\s+with|"
+    r"berbicara\s+dengan|bicara\s+dengan|dengan|saya|ini|thanks|thank\s+you|terima\s+kasih|"
+    r"hi|hello|halo|dear|kak|for|untuk|with|atas)"
+)
+_TOKEN = r"[A-Za-z][A-Za-z'\-]*"
+TRIGGER_RE = re.compile(
+    rf"(?<![\w])(?:(?P<title>{TITLE})|(?P<strong>{STRONG})|(?P<weak>{WEAK}))"
+    rf"(?:\s+(?i:adalah|is|:))?[\s,:]+(?P<name>{_TOKEN}(?:\s+{_TOKEN}){{0,3}})"
+)
+CAP_RUN_RE = re.compile(r"(?<![\w'])[A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+){0,3}")
+
+
+def name_extent(words: list[str], strength: str) -> int:
+    """How many of ``words`` form the name after a trigger of ``strength``."""
+    given, family = given_names(), surnames()
+    count = 0
+    for i, word in enumerate(words):
+        low = word.lower().strip("'-")
+        if low in NOT_NAME:
+            break
+        listed = low in given or low in family
+        capital = word[0].isupper()
+        if i == 0:
+            if strength == "weak" and not (listed and capital and low not in AMBIGUOUS):
+                break
+            if strength == "title" and not (capital or listed):
+                break
+            if strength == "strong" and not (capital or listed):
+                break
+        elif not (capital or listed or (strength == "strong" and low not in FUNCTION_WORDS)):
+            break
+        count += 1
+    return count

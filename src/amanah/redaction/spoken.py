@@ -1,0 +1,134 @@
+"""Spoken digits: "empat satu satu satu", "four one one one", "double five", "kosong".
+
+:func:`normalise` rewrites every run of digit words (optionally mixed with
+written digits) as the digits it spells and returns an :class:`OffsetMap` so
+spans found in the normalised text map back to the original characters.
+Runs need at least two number words and three digits, so "one moment" or
+"dua hari" stay as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_EN = {
+    "zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+    "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+}  # fmt: skip
+_ID = {
+    "nol": "0", "kosong": "0", "satu": "1", "dua": "2", "tiga": "3", "empat": "4",
+    "lima": "5", "enam": "6", "tujuh": "7", "delapan": "8", "sembilan": "9",
+}  # fmt: skip
+_REPEAT = {"double": 2, "triple": 3, "dobel": 2, "tripel": 3}
+DIGIT_WORDS: dict[str, str] = {**_EN, **_ID}
+_WORDS = sorted([*DIGIT_WORDS, *_REPEAT, "plus"], key=len, reverse=True)
+_TOKEN = r"(?:(?:" + "|".join(_WORDS) + r")(?![\w])|\d+(?![\w]))"
+# A run: tokens separated by spaces, commas, hyphens or dots (pauses in a transcript).
+RUN_RE = re.compile(r"(?<![\w])" + _TOKEN + r"(?:[\s,.\-]{1,3}" + _TOKEN + r")+", re.IGNORECASE)
+_TOK_RE = re.compile(_TOKEN, re.IGNORECASE)
+HAS_WORD_RE = re.compile(
+    r"\b(?:" + "|".join(w for w in _WORDS if len(w) > 2) + r")\b", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OffsetMap:
+    """Maps each normalised character index to the span of original text it came from."""
+
+    starts: tuple[int, ...] | None  # None: identity map
+    ends: tuple[int, ...] | None
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        if self.starts is None or self.ends is None:
+            return start, end
+        return self.starts[start], self.ends[end - 1]
+
+
+IDENTITY = OffsetMap(None, None)
+
+
+def _digits_of(run: str) -> tuple[str, int, list[tuple[int, int, str, bool]]] | None:
+    """Digits spelled by a run, its number of words, per token (start, end, digits, written)."""
+    out: list[tuple[int, int, str, bool]] = []
+    words = 0
+    pending = 1
+    rep_start: int | None = None
+    for m in _TOK_RE.finditer(run):
+        tok = m.group().lower()
+        if tok == "plus":
+            if out or rep_start is not None:
+                break
+            out.append((m.start(), m.end(), "+", False))
+            continue
+        if tok in _REPEAT:
+            pending = _REPEAT[tok]
+            rep_start = m.start()
+            words += 1
+            continue
+        written = tok.isdigit()
+        if written:
+            digits = tok
+        else:
+            digits = DIGIT_WORDS[tok]
+            words += 1
+        start = m.start() if rep_start is None else rep_start
+        if pending > 1 and len(digits) == 1:
+            out.append((start, m.end(), digits * pending, False))
+        else:
+            out.append((start, m.end(), digits, written))
+        pending = 1
+        rep_start = None
+    total = "".join(t[2] for t in out).lstrip("+")
+    if words < 2 or len(total) < 3:
+        return None
+    if out[0][2] == "+":
+        total = "+" + total
+    return total, words, out
+
+
+def normalise(text: str) -> tuple[str, OffsetMap]:
+    """Rewrite spoken digit runs as digits. Identity (and no copy) when there are none."""
+    if HAS_WORD_RE.search(text) is None:
+        return text, IDENTITY
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
+    changed = False
+    for m in RUN_RE.finditer(text):
+        parsed = _digits_of(m.group())
+        if parsed is None:
+            continue
+        changed = True
+        # copy the untouched text before the run
+        pieces.append(text[pos : m.start()])
+        starts.extend(range(pos, m.start()))
+        ends.extend(range(pos + 1, m.start() + 1))
+        base = m.start()
+        tokens = parsed[2]
+        for i, (ts, te, digits, written) in enumerate(tokens):
+            # written digit groups keep their own characters; words become digits.
+            if written:
+                pieces.append(digits)
+                starts.extend(range(base + ts, base + te))
+                ends.extend(range(base + ts + 1, base + te + 1))
+            else:
+                pieces.append(digits)
+                starts.extend([base + ts] * len(digits))
+                ends.extend([base + te] * len(digits))
+            if i + 1 < len(tokens):
+                # keep written separators between two written groups ("0812 3456"), else join
+                nxt = tokens[i + 1]
+                sep = m.group()[te : nxt[0]]
+                if sep == " " and written and nxt[3]:
+                    pieces.append(" ")
+                    starts.append(base + te)
+                    ends.append(base + te + 1)
+        pos = m.end()
+    if not changed:
+        return text, IDENTITY
+    pieces.append(text[pos:])
+    starts.extend(range(pos, len(text)))
+    ends.extend(range(pos + 1, len(text) + 1))
+    return "".join(pieces), OffsetMap(tuple(starts), tuple(ends))

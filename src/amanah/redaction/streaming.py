@@ -1,0 +1,169 @@
+"""Streaming redaction for one interaction: numbers dictated across several turns.
+
+Design choice: **redact retroactively, and mask a dangling number at once**.
+
+Each :meth:`StreamRedactor.feed` analyses the new turn together with the last
+few turns of the same interaction (``window`` turns, at most ``window_chars``
+characters), so "my card is 4111 1111" + "1111 1111 1111" is found as one card
+number. The parts that fall in earlier turns come back as ``revisions``: the
+caller replaces what it showed (chat UIs and transcript stores can edit a
+message; holding messages back would delay every chat turn).
+
+So that the first half is not shown in clear while the caller waits for the
+second, a trailing run of four or more digits right after a context cue
+("card", "nomor kartu", "NIK", "rekening", "OTP", ...) is masked provisionally
+with the cue's type (score 0.5). A turn's entities only ever grow: a later
+window never un-redacts a span.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass, field
+
+from .context import Cues
+from .engine import Lang, Redactor, apply, default_redactor
+from .model import Entity
+from .operators import Operator, get_operator
+from .recognizers import NUM_RUN_RE
+from .spoken import normalise
+
+_CUE_TYPE = {
+    "CARD": "CREDIT_CARD",
+    "NIK": "ID_NIK",
+    "NPWP": "ID_NPWP",
+    "PHONE": "PHONE_NUMBER",
+    "ACCOUNT": "BANK_ACCOUNT",
+    "SECRET": "SECRET",
+    "PASSPORT": "PASSPORT",
+    "SSN": "US_SSN",
+}
+_TAIL = re.compile(r"[\s.,…\-]*$")
+_LEAD = re.compile(r"\s*(?:[A-Za-z][\w ]{0,15}:\s*)?")  # an optional speaker label
+_NUMERIC = frozenset(_CUE_TYPE.values())
+
+
+@dataclass(frozen=True, slots=True)
+class StreamUpdate:
+    """The redaction of the turn just fed, and of earlier turns whose redaction changed."""
+
+    index: int
+    text: str
+    entities: list[Entity]
+    revisions: dict[int, tuple[str, list[Entity]]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class _Turn:
+    index: int
+    text: str
+    entities: list[Entity]
+
+
+def _merge(old: list[Entity], new: list[Entity]) -> list[Entity]:
+    """New spans win where they overlap old ones; other old spans stay (never un-redact)."""
+    out = list(new)
+    for o in old:
+        if all(o.end <= n.start or o.start >= n.end for n in new):
+            out.append(o)
+    out.sort()
+    return out
+
+
+class StreamRedactor:
+    """Redact the turns of one interaction in order. One instance per interaction."""
+
+    def __init__(
+        self,
+        redactor: Redactor | None = None,
+        *,
+        operator: Operator | str = "replace",
+        lang: Lang | str = "auto",
+        window: int = 4,
+        window_chars: int = 400,
+        provisional: bool = True,
+    ) -> None:
+        self.redactor = redactor or default_redactor()
+        self.operator = get_operator(operator) if isinstance(operator, str) else operator
+        self.lang = lang
+        self.window = window
+        self.window_chars = window_chars
+        self.provisional = provisional
+        self._turns: deque[_Turn] = deque(maxlen=max(1, window))
+        self._next = 0
+
+    def feed(self, text: str) -> StreamUpdate:
+        turn = _Turn(self._next, text, [])
+        self._next += 1
+        context: list[_Turn] = []
+        size = len(text)
+        for prev in reversed(self._turns):
+            if size + len(prev.text) + 1 > self.window_chars:
+                break
+            context.insert(0, prev)
+            size += len(prev.text) + 1
+        turns = [*context, turn]
+        joined = " ".join(t.text for t in turns)
+        found = self.redactor.analyze(joined, self.lang)
+        before = {t.index: list(t.entities) for t in context}
+        offset = 0
+        for t in turns:
+            end = offset + len(t.text)
+            segs = [
+                Entity(max(e.start, offset) - offset, min(e.end, end) - offset, e.type, e.score)
+                for e in found
+                if e.start < end and e.end > offset
+            ]
+            t.entities = _merge(t.entities, [s for s in segs if s.end > s.start])
+            offset = end + 1
+        if self.provisional:
+            turn.entities = _merge(turn.entities, self._dangling(turn))
+            if context:
+                turn.entities = _merge(turn.entities, self._continued(context[-1], turn))
+        self._turns.append(turn)
+        revisions = {
+            t.index: (apply(t.text, t.entities, self.operator), t.entities)
+            for t in context
+            if t.entities != before[t.index]
+        }
+        return StreamUpdate(
+            turn.index, apply(text, turn.entities, self.operator), turn.entities, revisions
+        )
+
+    def _continued(self, prev: _Turn, turn: _Turn) -> list[Entity]:
+        """A number opening this turn continues a number that closed the previous turn."""
+        if not prev.entities:
+            return []
+        last = prev.entities[-1]
+        if last.type not in _NUMERIC or prev.text[last.end :].strip(" .,…-") != "":
+            return []
+        norm, offsets = normalise(turn.text)
+        lead = _LEAD.match(norm)
+        m = NUM_RUN_RE.match(norm, lead.end() if lead else 0)
+        if m is None or sum(c.isdigit() for c in m.group()) < 3:
+            return []
+        s, e = offsets.span(m.start(), len(m.group().rstrip(" .-/")) + m.start())
+        if any(x.start < e and x.end > s for x in turn.entities):
+            return []
+        return [Entity(s, e, last.type, 0.5)]
+
+    def _dangling(self, turn: _Turn) -> list[Entity]:
+        """A number at the very end of the turn, after a cue, that no recognizer took (yet)."""
+        norm, offsets = normalise(turn.text)
+        tail = _TAIL.search(norm)
+        stop = tail.start() if tail else len(norm)
+        last = None
+        for m in NUM_RUN_RE.finditer(norm, 0, stop):
+            last = m
+        if last is None or last.end() < stop:
+            return []
+        if sum(c.isdigit() for c in last.group()) < 4:
+            return []
+        kind = _CUE_TYPE.get(Cues(norm).closest(last.start(), last.end()) or "")
+        if kind is None:
+            return []
+        s, e = offsets.span(last.start(), last.end())
+        if any(x.start < e and x.end > s for x in turn.entities):
+            return []
+        return [Entity(s, e, kind, 0.5)]

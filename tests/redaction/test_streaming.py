@@ -1,0 +1,45 @@
+"""Numbers dictated across turns of one interaction."""
+
+from __future__ import annotations
+
+from amanah.redaction import StreamRedactor
+
+
+def test_card_split_over_two_turns_is_one_entity() -> None:
+    s = StreamRedactor()
+    first = s.feed("my card is 4111 1111")
+    # masked at once, provisionally, because of the "card" cue
+    assert first.text == "my card is [CREDIT_CARD]"
+    second = s.feed("1111 1111")
+    assert second.text == "[CREDIT_CARD]"
+    assert second.entities[0].type == "CREDIT_CARD" and second.entities[0].score == 0.99
+    # the earlier turn is revised with the validated entity
+    text, ents = second.revisions[0]
+    assert text == "my card is [CREDIT_CARD]" and ents[0].score == 0.99
+
+
+def test_nik_split_with_speaker_labels() -> None:
+    s = StreamRedactor()
+    s.feed("Agen: boleh NIK nya? Nasabah: 3171 0117")
+    update = s.feed("Nasabah: 0845 0001")
+    assert update.text == "Nasabah: [ID_NIK]"
+
+
+def test_phone_split_found_by_joint_window() -> None:
+    s = StreamRedactor()
+    assert s.feed("you can call me on 0812").text == "you can call me on [PHONE_NUMBER]"
+    assert s.feed("3456 7890").text == "[PHONE_NUMBER]"
+
+
+def test_unrelated_turns_untouched() -> None:
+    s = StreamRedactor()
+    assert s.feed("my order number is 1234 5678").text == "my order number is 1234 5678"
+    update = s.feed("and it was 3 days late")
+    assert update.text == "and it was 3 days late" and update.revisions == {}
+
+
+def test_window_is_bounded() -> None:
+    s = StreamRedactor(window=2)
+    for i in range(10):
+        s.feed(f"turn {i}")
+    assert len(s._turns) == 2
