@@ -99,3 +99,16 @@ def test_a_sealed_keyring_refuses_until_the_passphrase_is_given(tmp_path: Path) 
     assert created.returncode == 0, created.stderr
     locked = amanah(home, "customers", "find", "--phone", "+6281234567890")
     assert locked.returncode != 0 and "sealed" in locked.stderr
+
+
+def test_redact_jsonl_from_stdin(home: Path) -> None:
+    lines = "my card is 4111 1111 1111 1111 thanks\norder INV-2024-0088 costs Rp 1.500.000\n"
+    result = amanah(home, "redact", "-", "--output", "jsonl", stdin=lines)
+    assert result.returncode == 0, result.stderr
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    assert first == {
+        "line": 1,
+        "text": "my card is [CREDIT_CARD] thanks",
+        "entities": [{"type": "CREDIT_CARD", "start": 11, "end": 30, "score": 0.99}],
+    }
+    assert second["entities"] == [] and second["line"] == 2

@@ -19,6 +19,7 @@ from amanah.errors import AmanahError, InvalidInput
 from amanah.identity.api import require
 from amanah.middleware import BodyLimit, SecurityHeaders
 from amanah.problems import MEDIA_TYPE, from_crypto_error, from_error, problem
+from amanah.redaction import api as redaction_api
 from amanah.settings import Settings
 from amanah.vault import api as vault_api
 from amanah.vault.keys import count_by_version
@@ -147,6 +148,7 @@ def create_app(settings: Settings | None = None, system: System | None = None) -
     install_error_handlers(app)
     system_routes(app)
     app.include_router(vault_api.router)
+    app.include_router(redaction_api.router)
     app.add_middleware(SecurityHeaders, hsts_max_age=settings.hsts_max_age)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app

@@ -245,6 +245,38 @@ def customers_find(
         out.print(table)
 
 
+@app.command()
+def redact(
+    path: Annotated[
+        str, typer.Argument(help="A text file, one utterance per line, or - for stdin.")
+    ] = "-",
+    lang: Annotated[str, typer.Option(help="auto, en or id.")] = "auto",
+    output: Annotated[str, typer.Option(help="text or jsonl.")] = "text",
+    operator: Annotated[
+        str, typer.Option(help="replace, mask, pseudonym or hash (hash needs `amanah init`).")
+    ] = "replace",
+) -> None:
+    """Redact personal data from each line; jsonl gives entity offsets into the original."""
+    from amanah.redaction import get_operator, redact_lines
+
+    if lang not in ("auto", "en", "id"):
+        raise typer.BadParameter("--lang must be auto, en or id")
+    key = None
+    if operator == "hash":
+        from amanah.bootstrap import open_keyring
+        from amanah.redaction.api import hash_key
+
+        key = hash_key(open_keyring(_settings()))
+    op = get_operator(operator, key=key)
+    source = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115
+    try:
+        for line in redact_lines(source, lang, op, output):  # type: ignore[arg-type]
+            sys.stdout.write(line + "\n")
+    finally:
+        if source is not sys.stdin:
+            source.close()
+
+
 def main() -> None:
     try:
         app()
