@@ -12,7 +12,7 @@ from amanah.access.gate import Gate
 from amanah.crypto.keyring import Keyring
 from amanah.db import make_engine, make_session_factory
 from amanah.settings import Settings
-from amanah.vault.interactions import Interactions, Redact
+from amanah.vault.interactions import Interactions
 from amanah.vault.keys import DataKeys
 from amanah.vault.service import Vault
 
@@ -31,24 +31,6 @@ def open_keyring(settings: Settings) -> Keyring:
     return LocalKeyring(
         settings.keyring_path, passphrase.get_secret_value() if passphrase else None
     )
-
-
-def transcript_redactor() -> Redact:
-    """The redaction engine as the vault sees it: text in, redacted text and entity types out.
-
-    Built on first use: compiling the recognizers is not start-up work.
-    """
-    engine: list[object] = []
-
-    def redact(text: str) -> tuple[str, list[str]]:
-        if not engine:
-            from amanah.redaction import Redactor
-
-            engine.append(Redactor())
-        result = engine[0].redact(text)  # type: ignore[attr-defined]
-        return result.text, [e.type for e in result.entities]
-
-    return redact
 
 
 @dataclass
@@ -74,5 +56,5 @@ def build(settings: Settings, keyring: Keyring | None = None) -> System:
     gate = Gate()
     keys = DataKeys(keyring, cache_seconds=settings.data_key_cache_seconds)
     vault = Vault(factory, keys, gate, settings.default_region)
-    interactions = Interactions(factory, vault, transcript_redactor())
+    interactions = Interactions(factory, vault)
     return System(settings, engine, factory, keyring, gate, keys, vault, interactions)

@@ -144,3 +144,24 @@ def test_a_sealed_keyring_answers_503_until_unsealed(tmp_path: Any) -> None:
         right = api.post("/api/v1/system/unseal", json={"passphrase": "a good long passphrase"})
         assert right.status_code == 204
         assert len(api.get("/api/v1/customers").json()["items"]) == 4
+
+
+def test_a_number_split_across_requests_is_redacted_in_both_turns(
+    client: TestClient, budi_json: dict[str, Any]
+) -> None:
+    cid = client.post("/api/v1/customers", json=budi_json).json()["id"]
+    iid = client.post("/api/v1/interactions", json={"customer_id": cid, "channel": "chat"}).json()[
+        "id"
+    ]
+    url = f"/api/v1/interactions/{iid}/transcript"
+    client.post(url, json={"segments": [{"speaker": "customer", "text": "my card is 4111 1111"}]})
+    client.post(url, json={"segments": [{"speaker": "customer", "text": "1111 1111 ok?"}]})
+    first, second = client.get(url).json()["segments"]
+    assert "4111" not in first["text"] and "1111" not in second["text"]
+    assert first["entity_types"] == ["CREDIT_CARD"] == second["entity_types"]
+
+    revealed = client.post(f"{url}/reveal", json={"purpose": "quality review"})
+    assert [s["text"] for s in revealed.json()["segments"]] == [
+        "my card is 4111 1111",
+        "1111 1111 ok?",
+    ]

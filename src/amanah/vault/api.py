@@ -25,6 +25,8 @@ from amanah.vault.schemas import (
     SearchIn,
     TranscriptIn,
     TranscriptOut,
+    TranscriptRevealIn,
+    TranscriptRevealOut,
 )
 
 router = APIRouter(prefix="/api/v1", tags=["vault"])
@@ -123,3 +125,10 @@ def add_transcript(
 @router.get("/interactions/{interaction_id}/transcript", response_model=TranscriptOut)
 def get_transcript(interaction_id: str, request: Request, who: Reader) -> TranscriptOut:
     return _system(request).interactions.transcript(who, interaction_id)
+
+
+@router.post("/interactions/{interaction_id}/transcript/reveal", response_model=TranscriptRevealOut)
+def reveal_transcript(
+    interaction_id: str, body: TranscriptRevealIn, request: Request, who: Reader
+) -> TranscriptRevealOut:
+    return _system(request).interactions.reveal_transcript(who, interaction_id, body)

@@ -3,36 +3,43 @@
 A transcript turn is stored twice: redacted text in clear, which is what agents,
 analytics and exports see, and the original sealed under the customer's key,
 readable only through a reveal.
+
+Ingestion is stateless across requests yet catches a number dictated over
+several turns: the last few stored turns are opened and replayed through a
+stream redactor before the new ones, and earlier turns whose redaction grows
+are rewritten in the same transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from amanah.access.gate import AccessRequest, Principal
-from amanah.crypto.envelope import binding
+from amanah.access.errors import AccessDenied
+from amanah.access.gate import AccessRequest, Outcome, Principal
+from amanah.crypto.envelope import DataKey, binding
 from amanah.db import utcnow
 from amanah.errors import Conflict, InvalidInput, NotFound
 from amanah.ids import new_id
+from amanah.redaction import Redactor, StreamRedactor, default_redactor
 from amanah.vault.models import Customer, Interaction, TranscriptSegment
 from amanah.vault.schemas import (
     InteractionEnd,
     InteractionIn,
     InteractionOut,
+    RevealedSegment,
     SegmentOut,
     TranscriptIn,
     TranscriptOut,
+    TranscriptRevealIn,
+    TranscriptRevealOut,
 )
 from amanah.vault.service import Vault
 
 SEGMENT_TABLE = "transcript_segments"
-
-# text -> (redacted text, entity types found)
-Redact = Callable[[str], tuple[str, list[str]]]
+STREAM_WINDOW = 4  # earlier turns replayed so a number split across turns is caught
 
 
 class InteractionNotFound(NotFound):
@@ -48,7 +55,10 @@ def _out(row: Interaction) -> InteractionOut:
 class Interactions:
     factory: sessionmaker[Session]
     vault: Vault
-    redact: Redact
+    redactor: Redactor | None = None
+
+    def _stream(self) -> StreamRedactor:
+        return StreamRedactor(self.redactor or default_redactor(), window=STREAM_WINDOW)
 
     def start(self, principal: Principal, data: InteractionIn) -> InteractionOut:
         with self.factory() as session, session.begin():
@@ -99,30 +109,75 @@ class Interactions:
         with self.factory() as session, session.begin():
             interaction = self._row(session, interaction_id)
             key = self.vault.keys.open(session, interaction.customer_id)
-            seq = session.scalar(
-                select(func.coalesce(func.max(TranscriptSegment.seq), 0)).where(
-                    TranscriptSegment.interaction_id == interaction_id
+            recent = list(
+                session.scalars(
+                    select(TranscriptSegment)
+                    .where(TranscriptSegment.interaction_id == interaction_id)
+                    .order_by(TranscriptSegment.seq.desc())
+                    .limit(STREAM_WINDOW)
                 )
-            )
+            )[::-1]
+            stream = self._stream()
+            turns: list[TranscriptSegment] = []
+            for row in recent:
+                stream.feed(_open_segment(key, row))
+                turns.append(row)
+            seq = recent[-1].seq if recent else 0
             for segment in data.segments:
                 seq += 1
                 segment_id = new_id("seg")
-                redacted, types = self.redact(segment.text)
-                session.add(
-                    TranscriptSegment(
-                        id=segment_id,
-                        interaction_id=interaction_id,
-                        seq=seq,
-                        speaker=segment.speaker,
-                        redacted_text=redacted,
-                        entity_types=sorted(set(types)),
-                        sealed_original=key.seal(
-                            segment.text.encode(), binding(SEGMENT_TABLE, segment_id, "text")
-                        ),
-                        spoken_at=segment.spoken_at or utcnow(),
-                    )
+                update = stream.feed(segment.text)
+                row = TranscriptSegment(
+                    id=segment_id,
+                    interaction_id=interaction_id,
+                    seq=seq,
+                    speaker=segment.speaker,
+                    redacted_text=update.text,
+                    entity_types=sorted({e.type for e in update.entities}),
+                    sealed_original=key.seal(
+                        segment.text.encode(), binding(SEGMENT_TABLE, segment_id, "text")
+                    ),
+                    spoken_at=segment.spoken_at or utcnow(),
                 )
+                session.add(row)
+                turns.append(row)
+                for index, (text, entities) in update.revisions.items():
+                    earlier = turns[index]
+                    earlier.redacted_text = text
+                    earlier.entity_types = sorted({e.type for e in entities})
         return self.transcript(principal, interaction_id)
+
+    def reveal_transcript(
+        self, principal: Principal, interaction_id: str, request: TranscriptRevealIn
+    ) -> TranscriptRevealOut:
+        """The original words, through the gate like any other reveal."""
+        with self.factory() as session:
+            interaction = self._row(session, interaction_id)
+            decision = self.vault._check(
+                AccessRequest(
+                    principal,
+                    "reveal",
+                    interaction.customer_id,
+                    ("transcript",),
+                    request.purpose,
+                    interaction_id,
+                )
+            )
+            if decision.outcome != Outcome.ALLOW:
+                raise AccessDenied(decision.reason)
+            key = self.vault.keys.open(session, interaction.customer_id)
+            rows = session.scalars(
+                select(TranscriptSegment)
+                .where(TranscriptSegment.interaction_id == interaction_id)
+                .order_by(TranscriptSegment.seq)
+            )
+            segments = [
+                RevealedSegment(id=r.id, seq=r.seq, speaker=r.speaker, text=_open_segment(key, r))
+                for r in rows
+            ]
+        return TranscriptRevealOut(
+            interaction_id=interaction_id, reason=decision.reason, segments=segments
+        )
 
     def transcript(self, principal: Principal, interaction_id: str) -> TranscriptOut:
         """The redacted transcript: what agents and analytics see."""
@@ -153,3 +208,7 @@ class Interactions:
         if row is None:
             raise InteractionNotFound()
         return row
+
+
+def _open_segment(key: DataKey, row: TranscriptSegment) -> str:
+    return key.open(row.sealed_original, binding(SEGMENT_TABLE, row.id, "text")).decode()

@@ -184,3 +184,20 @@ class SegmentOut(BaseModel):
 class TranscriptOut(BaseModel):
     interaction_id: str
     segments: list[SegmentOut]
+
+
+class TranscriptRevealIn(_Strict):
+    purpose: Annotated[str, StringConstraints(min_length=3, max_length=200)]
+
+
+class RevealedSegment(BaseModel):
+    id: str
+    seq: int
+    speaker: str
+    text: str
+
+
+class TranscriptRevealOut(BaseModel):
+    interaction_id: str
+    reason: str
+    segments: list[RevealedSegment]
