@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from amanah.access.gate import Gate
 from amanah.crypto.keyring import Keyring
 from amanah.db import make_engine, make_session_factory
+from amanah.events import EventBus, InProcessBus
 from amanah.settings import Settings
 from amanah.vault.interactions import Interactions
 from amanah.vault.keys import DataKeys
@@ -43,6 +44,7 @@ class System:
     keys: DataKeys
     vault: Vault
     interactions: Interactions
+    bus: EventBus = field(default_factory=InProcessBus)
     extras: dict[str, object] = field(default_factory=dict)
 
     def close(self) -> None:
