@@ -10,14 +10,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from amanah import __version__
 from amanah.access.gate import Principal
 from amanah.bootstrap import System, build
 from amanah.crypto.errors import CryptoError
+from amanah.docs import mount_docs
 from amanah.errors import AmanahError, InvalidInput
 from amanah.identity.api import require
-from amanah.middleware import BodyLimit, SecurityHeaders
+from amanah.middleware import BodyLimit, BodyTooLarge, SecurityHeaders, too_large
 from amanah.problems import MEDIA_TYPE, from_crypto_error, from_error, problem
 from amanah.redaction import api as redaction_api
 from amanah.settings import Settings
@@ -32,8 +34,17 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _respond(body: dict[str, Any]) -> JSONResponse:
-    return JSONResponse(body, status_code=body["status"], media_type=MEDIA_TYPE)
+def _respond(body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(body, status_code=body["status"], media_type=MEDIA_TYPE, headers=headers)
+
+
+def _allowed_methods(request: Request) -> str:
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match != Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return ", ".join(sorted(methods))
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -56,10 +67,18 @@ def install_error_handlers(app: FastAPI) -> None:
             return _respond(problem(400, "malformed-json", "Malformed JSON body"))
         return _respond(problem(422, "validation-error", "The request is not valid", errors=errors))
 
+    @app.exception_handler(BodyTooLarge)
+    async def body_too_large(_: Request, exc: BodyTooLarge) -> JSONResponse:
+        return _respond(too_large(exc.max_bytes))
+
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
-        return _respond(problem(exc.status_code, slug, str(exc.detail)))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            # RFC 9110: Allow lists every method of the resource, not only one route's.
+            headers["Allow"] = _allowed_methods(request)
+        return _respond(problem(exc.status_code, slug, str(exc.detail)), headers)
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
@@ -143,9 +162,12 @@ def create_app(settings: Settings | None = None, system: System | None = None) -
         version=__version__,
         description="Customer-data vault and security platform for contact centres.",
         responses=PROBLEM_RESPONSES,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.system = system
     install_error_handlers(app)
+    mount_docs(app)
     system_routes(app)
     app.include_router(vault_api.router)
     app.include_router(redaction_api.router)
