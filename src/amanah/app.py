@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
@@ -10,7 +11,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
 
 from amanah import __version__
 from amanah.access.gate import Principal
@@ -38,13 +38,25 @@ def _respond(body: dict[str, Any], headers: dict[str, str] | None = None) -> JSO
     return JSONResponse(body, status_code=body["status"], media_type=MEDIA_TYPE, headers=headers)
 
 
-def _allowed_methods(request: Request) -> str:
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match != Match.NONE:
-            methods |= getattr(route, "methods", None) or set()
-    return ", ".join(sorted(methods))
+HTTP_METHODS = frozenset({"delete", "get", "head", "options", "patch", "post", "put", "trace"})
+
+
+def _documented_methods(request: Request) -> str | None:
+    """The methods the OpenAPI document gives the resource at this path, for ``Allow``.
+
+    The router only knows the one route it tried, and ``/customers/search`` also fits
+    ``/customers/{customer_id}``; the document names the resource, the most specific
+    template winning. ``None`` for paths the document does not describe.
+    """
+    path = request.scope["path"]
+    best: tuple[int, list[str]] | None = None
+    for template, item in request.app.openapi()["paths"].items():
+        pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, path):
+            params = template.count("{")
+            if best is None or params < best[0]:
+                best = (params, sorted(m.upper() for m in item if m in HTTP_METHODS))
+    return ", ".join(best[1]) if best else None
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -75,9 +87,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
         headers = dict(exc.headers or {})
-        if exc.status_code == 405:
+        if exc.status_code == 405 and (documented := _documented_methods(request)):
             # RFC 9110: Allow lists every method of the resource, not only one route's.
-            headers["Allow"] = _allowed_methods(request)
+            headers["Allow"] = documented
         return _respond(problem(exc.status_code, slug, str(exc.detail)), headers)
 
     @app.exception_handler(Exception)

@@ -11,6 +11,8 @@ import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from starlette.exceptions import HTTPException
+
 from amanah.problems import MEDIA_TYPE, problem
 
 Scope = MutableMapping[str, Any]
@@ -20,8 +22,22 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
-class BodyTooLarge(Exception):
-    pass
+def too_large(max_bytes: int) -> dict[str, Any]:
+    return problem(
+        413, "body-too-large", "Request body too large", f"The limit is {max_bytes} bytes."
+    )
+
+
+class BodyTooLarge(HTTPException):
+    """Raised from ``receive`` once a streamed body passes the limit.
+
+    An ``HTTPException`` so that FastAPI's body parsing re-raises it (it turns any
+    other exception into a 400); ``app.py`` renders it as the 413 problem.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, "Request body too large")
+        self.max_bytes = max_bytes
 
 
 async def send_problem(send: Send, body: dict[str, Any]) -> None:
@@ -48,9 +64,6 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        too_large = problem(
-            413, "body-too-large", "Request body too large", f"The limit is {self.max_bytes} bytes."
-        )
         for name, value in scope.get("headers", []):
             if name == b"content-length":
                 try:
@@ -58,7 +71,7 @@ class BodyLimit:
                 except ValueError:
                     declared = -1
                 if declared > self.max_bytes:
-                    await send_problem(send, too_large)
+                    await send_problem(send, too_large(self.max_bytes))
                     return
         seen = 0
         started = False
@@ -69,7 +82,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
-                    raise BodyTooLarge
+                    raise BodyTooLarge(self.max_bytes)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -82,7 +95,7 @@ class BodyLimit:
             await self.app(scope, limited_receive, tracking_send)
         except BodyTooLarge:
             if not started:
-                await send_problem(send, too_large)
+                await send_problem(send, too_large(self.max_bytes))
 
 
 class SecurityHeaders:

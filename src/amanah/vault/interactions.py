@@ -24,6 +24,7 @@ from amanah.db import utcnow
 from amanah.errors import Conflict, InvalidInput, NotFound
 from amanah.ids import new_id
 from amanah.redaction import Redactor, StreamRedactor, default_redactor
+from amanah.vault.errors import CustomerNotFound
 from amanah.vault.models import Customer, Interaction, TranscriptSegment
 from amanah.vault.schemas import (
     InteractionEnd,
@@ -95,6 +96,8 @@ class Interactions:
 
     def for_customer(self, principal: Principal, customer_id: str) -> list[InteractionOut]:
         with self.factory() as session:
+            if session.get(Customer, customer_id) is None:
+                raise CustomerNotFound()
             rows = session.scalars(
                 select(Interaction)
                 .where(Interaction.customer_id == customer_id)

@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StringConstraints,
+    model_validator,
+)
 
 from amanah.vault.validation import reject_security_code
 
@@ -25,6 +33,17 @@ FieldKind = Literal[
 ]
 FIELD_KINDS: tuple[str, ...] = FieldKind.__args__  # type: ignore[attr-defined]
 MULTI_LIMIT = 20
+
+
+def _iso_text(value: Any) -> Any:
+    """JSON has no date type: dates come as ISO 8601 text, never as numbers (no epoch coercion)."""
+    if isinstance(value, str | date):
+        return value
+    raise ValueError("must be an ISO 8601 string")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_text)]
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_text)]
 
 
 class _Strict(BaseModel):
@@ -69,16 +88,16 @@ class FieldsIn(_Strict):
 class CustomerIn(FieldsIn):
     external_id: Annotated[str, StringConstraints(min_length=1, max_length=128)] | None = None
     full_name: ShortText
-    date_of_birth: date | None = None
-    vip: bool = False
+    date_of_birth: IsoDate | None = None
+    vip: StrictBool = False
 
 
 class CustomerPatch(FieldsIn):
     """Adds the listed values; replaces name and date of birth when given."""
 
     full_name: ShortText | None = None
-    date_of_birth: date | None = None
-    vip: bool | None = None
+    date_of_birth: IsoDate | None = None
+    vip: StrictBool | None = None
 
 
 class FieldOut(BaseModel):
@@ -145,11 +164,11 @@ class InteractionIn(_Strict):
     channel: Literal["voice", "chat"]
     channel_ref: Annotated[str, StringConstraints(min_length=1, max_length=128)] | None = None
     agent_id: Annotated[str, StringConstraints(min_length=1, max_length=128)] | None = None
-    started_at: datetime | None = None
+    started_at: IsoDateTime | None = None
 
 
 class InteractionEnd(_Strict):
-    ended_at: datetime | None = None
+    ended_at: IsoDateTime | None = None
 
 
 class InteractionOut(BaseModel):
@@ -165,7 +184,7 @@ class InteractionOut(BaseModel):
 class SegmentIn(_Strict):
     speaker: Literal["customer", "agent", "system"]
     text: Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
-    spoken_at: datetime | None = None
+    spoken_at: IsoDateTime | None = None
 
 
 class TranscriptIn(_Strict):

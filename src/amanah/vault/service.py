@@ -266,12 +266,14 @@ class Vault:
 
     @staticmethod
     def _select(rows: Sequence[CustomerField], wanted: Iterable[str]) -> list[CustomerField]:
-        wanted = list(dict.fromkeys(wanted))
+        requested = list(wanted)
+        wanted = list(dict.fromkeys(requested))
         chosen = [r for r in rows if r.id in wanted or r.kind in wanted]
         known = {r.id for r in rows} | {r.kind for r in rows}
         unknown = [w for w in wanted if w not in known]
-        if unknown:
-            raise CustomerNotFound(f"no field {unknown[0]!r} for this customer")
+        if unknown:  # say where, never echo what was asked for
+            index = requested.index(unknown[0])
+            raise CustomerNotFound(f"fields[{index}] names no field of this customer")
         return chosen
 
     def _read(self, session: Session, principal: Principal, customer: Customer) -> CustomerOut:
