@@ -18,6 +18,7 @@ from amanah.bootstrap import System, build
 from amanah.crypto.errors import CryptoError
 from amanah.docs import mount_docs
 from amanah.errors import AmanahError, InvalidInput
+from amanah.forensics import api as forensics_api
 from amanah.identity.api import require
 from amanah.middleware import BodyLimit, BodyTooLarge, SecurityHeaders, too_large
 from amanah.problems import MEDIA_TYPE, from_crypto_error, from_error, problem
@@ -183,6 +184,7 @@ def create_app(settings: Settings | None = None, system: System | None = None) -
     system_routes(app)
     app.include_router(vault_api.router)
     app.include_router(redaction_api.router)
+    app.include_router(forensics_api.router)
     app.add_middleware(SecurityHeaders, hsts_max_age=settings.hsts_max_age)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app

@@ -12,6 +12,7 @@ from amanah.access.gate import Gate
 from amanah.crypto.keyring import Keyring
 from amanah.db import make_engine, make_session_factory
 from amanah.events import EventBus, InProcessBus
+from amanah.forensics.honeytokens import install_honeytokens
 from amanah.settings import Settings
 from amanah.vault.interactions import Interactions
 from amanah.vault.keys import DataKeys
@@ -59,4 +60,6 @@ def build(settings: Settings, keyring: Keyring | None = None) -> System:
     keys = DataKeys(keyring, cache_seconds=settings.data_key_cache_seconds)
     vault = Vault(factory, keys, gate, settings.default_region)
     interactions = Interactions(factory, vault)
-    return System(settings, engine, factory, keyring, gate, keys, vault, interactions)
+    system = System(settings, engine, factory, keyring, gate, keys, vault, interactions)
+    install_honeytokens(system)
+    return system

@@ -15,6 +15,8 @@ from rich.table import Table
 
 from amanah.crypto.errors import CryptoError, KeyringSealed
 from amanah.errors import AmanahError
+from amanah.forensics.cli import app as forensics_app
+from amanah.forensics.exports_cli import app as export_app
 from amanah.settings import Settings
 
 app = typer.Typer(no_args_is_help=True, help="Amanah: protect contact-centre customer data.")
@@ -22,6 +24,8 @@ keys_app = typer.Typer(no_args_is_help=True, help="Root keys: status, rotation, 
 customers_app = typer.Typer(no_args_is_help=True, help="Customers: bulk import and lookup.")
 app.add_typer(keys_app, name="keys")
 app.add_typer(customers_app, name="customers")
+app.add_typer(export_app, name="export")
+app.add_typer(forensics_app, name="forensics")
 out = Console()
 err = Console(stderr=True)
 
