@@ -1,6 +1,7 @@
 """Imports every package's tables so that Alembic and tests see the whole schema."""
 
+from amanah.forensics import models as forensics_models
 from amanah.identity import models as identity_models
 from amanah.vault import models as vault_models
 
-__all__ = ["identity_models", "vault_models"]
+__all__ = ["forensics_models", "identity_models", "vault_models"]
