@@ -55,6 +55,34 @@ class Settings(BaseSettings):
     data_key_cache_seconds: float = Field(60.0, ge=0)
     log_level: str = "INFO"
 
+    # identity: sessions, step-up, passwords, passkeys
+    identity_secret: SecretStr | None = Field(
+        None, description="HMAC key for OTP and recovery codes; same on every replica."
+    )
+    session_idle_minutes: int = Field(15, ge=1)
+    session_absolute_hours: int = Field(12, ge=1)
+    stepup_minutes: int = Field(10, ge=1)
+    factor_change_minutes: int = Field(10, ge=1)
+    argon2_time_cost: int = Field(3, ge=1)
+    argon2_memory_kib: int = Field(65_536, ge=8192)
+    argon2_parallelism: int = Field(4, ge=1)
+    organisation: str = "Amanah"
+    webauthn_rp_id: str = "localhost"
+    webauthn_rp_name: str = "Amanah"
+    webauthn_origins: list[str] = Field(default_factory=lambda: ["https://localhost:8443"])
+
+    # notices: SMS for one-time codes, email (SMTP) for notices only
+    sms_provider: Literal["outbox", "webhook"] = "outbox"
+    sms_webhook_url: str | None = None
+    sms_webhook_token: SecretStr | None = None
+    sms_code_minutes: int = Field(5, ge=1, le=10)
+    smtp_host: str | None = None
+    smtp_port: int = Field(587, ge=1, le=65535)
+    smtp_starttls: bool = True
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    mail_from: str = "amanah@localhost"
+
     @field_validator("default_region")
     @classmethod
     def _upper_region(cls, value: str) -> str:

@@ -72,3 +72,11 @@ def revoke_token(session: Session, token_id: str) -> bool:
         return False
     row.revoked_at = utcnow()
     return True
+
+
+def list_tokens(session: Session, *, include_revoked: bool = False) -> list[ServiceToken]:
+    """Service tokens, newest first (hashes only: a token is never shown again)."""
+    query = select(ServiceToken).order_by(ServiceToken.created_at.desc(), ServiceToken.id.desc())
+    if not include_revoked:
+        query = query.where(ServiceToken.revoked_at.is_(None))
+    return list(session.scalars(query))
