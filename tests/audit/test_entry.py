@@ -1,0 +1,124 @@
+"""Audit entries: ids only, canonical bytes, strict parsing."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from amanah.audit.entry import AuditEntry, EntryFormatError, canonical_json, entry_seq
+
+AT = datetime(2026, 11, 29, 3, 4, 5, 678901, tzinfo=UTC)
+
+
+def entry(**kw) -> AuditEntry:
+    base = dict(
+        actor="usr_1",
+        action="customer.reveal",
+        outcome="allow",
+        subject_ids=("cus_1",),
+        fields=("phone",),
+        purpose="support",
+        interaction_id="int_9",
+        request_id="req_7",
+        at=AT,
+        extra={"export_id": "exp_1", "key_version": 3},
+    )
+    base.update(kw)
+    return AuditEntry(**base)
+
+
+def test_canonical_bytes_are_sorted_compact_utf8_with_version_and_seq() -> None:
+    data = entry(purpose="pemeriksaan identitas é").canonical_bytes(42)
+    assert (
+        data
+        == (
+            '{"action":"customer.reveal","actor":"usr_1","at":"2026-11-29T03:04:05.678901Z",'
+            '"extra":{"export_id":"exp_1","key_version":3},"fields":["phone"],'
+            '"interaction":"int_9","outcome":"allow","purpose":"pemeriksaan identitas é",'
+            '"request":"req_7","seq":42,"subjects":["cus_1"],"v":1}'
+        ).encode()
+    )
+    assert entry_seq(data) == 42
+
+
+def test_round_trip_and_time_normalised_to_utc() -> None:
+    jakarta = timezone(timedelta(hours=7))
+    e = entry(at=AT.astimezone(jakarta))
+    seq, back = AuditEntry.from_bytes(e.canonical_bytes(5))
+    assert seq == 5 and back == e and back.at == AT
+    minimal = AuditEntry(actor="system", action="key.rotate", at=AT)
+    assert AuditEntry.from_bytes(minimal.canonical_bytes(0)) == (0, minimal)
+    assert b"subjects" not in minimal.canonical_bytes(0)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"actor": ""},
+        {"action": "a\nb"},
+        {"subject_ids": "cus_1"},
+        {"fields": ("x" * 201,)},
+        {"at": datetime(2026, 1, 1)},
+        {"extra": {"nested": {"a": 1}}},
+        {"extra": {"Bad Key": "x"}},
+        {"extra": {"amount": 1.5}},
+        {"purpose": ""},
+    ],
+)
+def test_shape_is_enforced(bad: dict) -> None:
+    with pytest.raises(EntryFormatError):
+        entry(**bad)
+
+
+def test_non_canonical_bytes_are_refused() -> None:
+    data = entry().canonical_bytes(1)
+    pretty = json.dumps(json.loads(data), indent=1).encode()
+    for bad in (pretty, b"\xff", b"[]", data.replace(b'"v":1', b'"v":2')):
+        with pytest.raises(EntryFormatError):
+            AuditEntry.from_bytes(bad)
+
+
+_text = st.text(
+    st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=12
+) | st.sampled_from(['a"b', "a\\b", "é", "\u2028", "日本", "\U0001f600"])
+
+
+@given(
+    actor=_text,
+    action=_text,
+    outcome=_text,
+    subjects=st.lists(_text, max_size=3),
+    fields=st.lists(_text, max_size=3),
+    purpose=st.none() | _text,
+    interaction=st.none() | _text,
+    request=st.none() | _text,
+    extra=st.dictionaries(
+        st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True),
+        _text | st.integers(-(2**63), 2**63 - 1) | st.booleans(),
+        max_size=4,
+    ),
+    seq=st.integers(0, 2**63),
+)
+@settings(max_examples=300, deadline=None)
+def test_fast_encoding_equals_generic_canonical_json(
+    actor, action, outcome, subjects, fields, purpose, interaction, request, extra, seq
+) -> None:
+    e = AuditEntry(
+        actor=actor,
+        action=action,
+        outcome=outcome,
+        subject_ids=tuple(subjects),
+        fields=tuple(fields),
+        purpose=purpose,
+        interaction_id=interaction,
+        request_id=request,
+        at=AT,
+        extra=extra,
+    )
+    data = e.canonical_bytes(seq)
+    assert data == canonical_json(e.to_dict(seq))
+    assert AuditEntry.from_bytes(data) == (seq, e)
