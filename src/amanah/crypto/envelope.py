@@ -27,7 +27,7 @@ def new_data_key() -> bytes:
 
 def binding(table: str, row_id: str, field: str) -> bytes:
     """The AAD for one stored value. Unambiguous because the parts contain no NUL."""
-    return b"amanah.v1\x00" + b"\x00".join(p.encode() for p in (table, row_id, field))
+    return f"amanah.v1\x00{table}\x00{row_id}\x00{field}".encode()
 
 
 class DataKey:
