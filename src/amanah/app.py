@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from amanah import __version__
 from amanah.access.gate import Principal
+from amanah.audit import api as audit_api
 from amanah.bootstrap import System, build
 from amanah.crypto.errors import CryptoError
 from amanah.docs import mount_docs
@@ -185,6 +186,7 @@ def create_app(settings: Settings | None = None, system: System | None = None) -
     app.include_router(vault_api.router)
     app.include_router(redaction_api.router)
     app.include_router(forensics_api.router)
+    app.include_router(audit_api.router)
     app.add_middleware(SecurityHeaders, hsts_max_age=settings.hsts_max_age)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app

@@ -8,11 +8,16 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from amanah.access.gate import Gate
+from amanah.access.gate import Gate, Outcome
+from amanah.access.record import decision_recorder
+from amanah.audit.log import log_for_system
+from amanah.audit.trail import NullTrail, Trail
 from amanah.crypto.keyring import Keyring
 from amanah.db import make_engine, make_session_factory
 from amanah.events import EventBus, InProcessBus
 from amanah.forensics.honeytokens import install_honeytokens
+from amanah.identity.bus import BusEvents
+from amanah.identity.service import Identity
 from amanah.settings import Settings
 from amanah.vault.interactions import Interactions
 from amanah.vault.keys import DataKeys
@@ -46,7 +51,9 @@ class System:
     vault: Vault
     interactions: Interactions
     bus: EventBus = field(default_factory=InProcessBus)
+    trail: Trail = field(default_factory=NullTrail)
     extras: dict[str, object] = field(default_factory=dict)
+    identity: Identity | None = None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -61,5 +68,10 @@ def build(settings: Settings, keyring: Keyring | None = None) -> System:
     vault = Vault(factory, keys, gate, settings.default_region)
     interactions = Interactions(factory, vault)
     system = System(settings, engine, factory, keyring, gate, keys, vault, interactions)
+    system.identity = Identity.from_settings(factory, settings, events=BusEvents(system.bus))
+    gate.register(system.identity.gate_input(unbound=Outcome.ALLOW_MASKED))
     install_honeytokens(system)
+    system.trail = Trail(log_for_system(system))
+    gate.observe(decision_recorder(system.trail, lambda event: system.bus.publish(event)))
+    vault.trail = interactions.trail = system.trail
     return system

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from amanah.audit.cli import app as audit_app
 from amanah.crypto.errors import CryptoError, KeyringSealed
 from amanah.errors import AmanahError
 from amanah.forensics.cli import app as forensics_app
@@ -26,6 +27,7 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(customers_app, name="customers")
 app.add_typer(export_app, name="export")
 app.add_typer(forensics_app, name="forensics")
+app.add_typer(audit_app, name="audit")
 out = Console()
 err = Console(stderr=True)
 
@@ -232,7 +234,7 @@ def customers_find(
     query = SearchIn.model_validate(
         {"phone": phone, "email": email, "national_id": national_id, "national_id_kind": kind}
     )
-    operator = Principal(id="cli", kind="staff", role="admin", scopes=frozenset({"*"}))
+    operator = Principal(id="cli", kind="service", role="admin", scopes=frozenset({"*"}))
     found = _system().vault.search(operator, query)
     if as_json:
         out.print_json(json.dumps([c.model_dump(mode="json") for c in found]))

@@ -70,7 +70,9 @@ def test_other_customers_raise_nothing_and_decisions_do_not_change(watched, admi
     ).id
     watched.vault.get_customer(admin, real)
     assert alarms(watched) == []
-    agent = Principal(id="stf_1", kind="staff", role="agent")
+    agent = Principal(
+        id="svc_1", kind="service", role="agent", scopes=frozenset({"customers:reveal"})
+    )
     decision = watched.gate.decide(AccessRequest(agent, "reveal", decoy, ("phone",), "callback"))
     assert decision.outcome == Outcome.ALLOW  # the watch abstains: no tell for the reader
     assert "honeytoken" not in decision.inputs

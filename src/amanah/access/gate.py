@@ -8,7 +8,7 @@ input may only make a decision stricter. The base policy is role and scope.
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -87,16 +87,30 @@ class RolePolicy:
         return Decision(Outcome.ALLOW, f"role {p.role} may reveal")
 
 
+Observer = Callable[[AccessRequest, Decision], None]
+
+
 class Gate:
-    """Combines the base policy with every registered input; the strictest outcome wins."""
+    """Combines the base policy with every registered input; the strictest outcome wins.
+
+    Every decision goes to the observers (the audit trail and the event bus)
+    before it is returned: a decision that cannot be recorded is not returned.
+    """
 
     def __init__(self, inputs: Sequence[DecisionInput] = ()) -> None:
         self._inputs: list[DecisionInput] = [RolePolicy(), *inputs]
+        self._observers: list[Observer] = []
 
     def register(self, decision_input: DecisionInput) -> None:
         self._inputs.append(decision_input)
 
+    def observe(self, observer: Observer) -> None:
+        self._observers.append(observer)
+
     def decide(self, request: AccessRequest) -> Decision:
         verdicts = [(i.name, d) for i in self._inputs if (d := i.evaluate(request)) is not None]
         _, strictest = max(verdicts, key=lambda nd: nd[1].outcome)
-        return Decision(strictest.outcome, strictest.reason, tuple(n for n, _ in verdicts))
+        decision = Decision(strictest.outcome, strictest.reason, tuple(n for n, _ in verdicts))
+        for observer in self._observers:
+            observer(request, decision)
+        return decision

@@ -26,7 +26,7 @@ def _operator():
     from amanah.access.gate import Principal
 
     return Principal(
-        id=f"cli:{getpass.getuser()}", kind="staff", role="admin", scopes=frozenset({"*"})
+        id=f"cli:{getpass.getuser()}", kind="service", role="admin", scopes=frozenset({"*"})
     )
 
 

@@ -12,13 +12,14 @@ are rewritten in the same transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from amanah.access.errors import AccessDenied
 from amanah.access.gate import AccessRequest, Outcome, Principal
+from amanah.audit.trail import NullTrail, Trail
 from amanah.crypto.envelope import DataKey, binding
 from amanah.db import utcnow
 from amanah.errors import Conflict, InvalidInput, NotFound
@@ -57,6 +58,7 @@ class Interactions:
     factory: sessionmaker[Session]
     vault: Vault
     redactor: Redactor | None = None
+    trail: Trail = field(default_factory=NullTrail)
 
     def _stream(self) -> StreamRedactor:
         return StreamRedactor(self.redactor or default_redactor(), window=STREAM_WINDOW)
@@ -75,7 +77,15 @@ class Interactions:
             )
             session.add(row)
             session.flush()
-            return _out(row)
+            out = _out(row)
+        self.trail.record(
+            principal.id,
+            "interaction.start",
+            subject_ids=(data.customer_id,),
+            interaction_id=out.id,
+            channel=data.channel,
+        )
+        return out
 
     def get(self, principal: Principal, interaction_id: str) -> InteractionOut:
         with self.factory() as session:
@@ -92,7 +102,11 @@ class Interactions:
             if ended < row.started_at:
                 raise InvalidInput("ended_at is before started_at")
             row.ended_at = ended
-            return _out(row)
+            out = _out(row)
+        self.trail.record(
+            principal.id, "interaction.end", subject_ids=(out.customer_id,), interaction_id=out.id
+        )
+        return out
 
     def for_customer(self, principal: Principal, customer_id: str) -> list[InteractionOut]:
         with self.factory() as session:
@@ -148,6 +162,14 @@ class Interactions:
                     earlier = turns[index]
                     earlier.redacted_text = text
                     earlier.entity_types = sorted({e.type for e in entities})
+            customer_id = interaction.customer_id
+        self.trail.record(
+            principal.id,
+            "transcript.add",
+            subject_ids=(customer_id,),
+            interaction_id=interaction_id,
+            segments=len(data.segments),
+        )
         return self.transcript(principal, interaction_id)
 
     def reveal_transcript(

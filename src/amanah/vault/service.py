@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError as DbIntegrityError
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from amanah.access.errors import AccessDenied, StepUpRequired
 from amanah.access.gate import AccessRequest, Decision, Gate, Outcome, Principal
+from amanah.audit.trail import NullTrail, Trail
 from amanah.crypto.envelope import DataKey, binding
 from amanah.crypto.keyring import Keyring
 from amanah.db import utcnow
@@ -96,6 +97,7 @@ class Vault:
     keys: DataKeys
     gate: Gate
     default_region: str = "ID"
+    trail: Trail = field(default_factory=NullTrail)
 
     # ---- writes ------------------------------------------------------------
 
@@ -116,7 +118,9 @@ class Vault:
                 session.flush()
             except DbIntegrityError:
                 raise DuplicateCustomer() from None
-            return self._out(customer, rows, key)
+            out = self._out(customer, rows, key)
+        self._record(principal, "customer.create", customer_id, [v.kind for v in values])
+        return out
 
     def update_customer(
         self, principal: Principal, customer_id: str, patch: CustomerPatch
@@ -144,7 +148,10 @@ class Vault:
                 customer.vip = patch.vip
             customer.updated_at = utcnow()
             session.flush()
-            return self._out(customer, self._fields(session, customer_id), key)
+            out = self._out(customer, self._fields(session, customer_id), key)
+        changed = [v.kind for v in [*replaced, *added]]
+        self._record(principal, "customer.update", customer_id, changed)
+        return out
 
     def delete_field(self, principal: Principal, customer_id: str, field_id: str) -> None:
         with self.factory() as session, session.begin():
@@ -156,6 +163,8 @@ class Vault:
                 raise InvalidInput("the full name can be replaced but not removed")
             session.delete(row)
             customer.updated_at = utcnow()
+            kind = row.kind
+        self._record(principal, "field.delete", customer_id, [kind], field_id=field_id)
 
     def erase_customer(self, principal: Principal, customer_id: str) -> None:
         """Crypto-shred: the data key goes first, then every row that depended on it."""
@@ -163,6 +172,7 @@ class Vault:
             customer = self._customer(session, customer_id)
             session.delete(customer)
         self.keys.forget(customer_id)
+        self._record(principal, "customer.erase", customer_id)
 
     # ---- reads -------------------------------------------------------------
 
@@ -191,15 +201,19 @@ class Vault:
         return CustomerPage(items=items, next_cursor=next_cursor)
 
     def search(self, principal: Principal, query: SearchIn) -> list[CustomerOut]:
+        by = "phone" if query.phone else "email" if query.email else "national_id"
         digests = [self.keys.keyring.blind_index(m) for m in self._search_messages(query)]
-        if not digests:
-            return []
         with self.factory() as session:
-            ids = session.scalars(
-                select(CustomerField.customer_id)
-                .where(CustomerField.lookup.in_(digests))
-                .distinct()
-                .limit(50)
+            ids = list(
+                session.scalars(
+                    select(CustomerField.customer_id)
+                    .where(CustomerField.lookup.in_(digests))
+                    .distinct()
+                    .limit(50)
+                )
+            )
+            self.trail.record(
+                principal.id, "customer.search", subject_ids=ids, by=by, results=len(ids)
             )
             customers = [session.get(Customer, cid) for cid in ids]
             return [self._read(session, principal, c) for c in customers if c is not None]
@@ -255,6 +269,18 @@ class Vault:
         )
 
     # ---- helpers -----------------------------------------------------------
+
+    def _record(
+        self,
+        principal: Principal,
+        action: str,
+        customer_id: str,
+        kinds: Iterable[str] = (),
+        **extra: str,
+    ) -> None:
+        self.trail.record(
+            principal.id, action, subject_ids=(customer_id,), fields=sorted(set(kinds)), **extra
+        )
 
     def _check(self, request: AccessRequest) -> Decision:
         decision = self.gate.decide(request)
