@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from typing import Literal
 
@@ -12,6 +14,7 @@ from .lang import detect_language
 from .model import ENTITY_TYPES, Entity, RedactionResult
 from .operators import Operator, Replace, get_operator
 from .spoken import normalise
+from .validators import warm_phone_metadata
 
 Lang = Literal["auto", "en", "id", "mixed"]
 _REGIONS = {
@@ -21,19 +24,38 @@ _REGIONS = {
 }
 
 
+_ASCII_DIGIT_RE = re.compile(r"[0-9]")
+
+
 def resolve(candidates: Iterable[rec.Candidate], min_score: float) -> list[rec.Candidate]:
-    """Keep the best non-overlapping candidates: higher score first, then longer span."""
+    """Keep the best non-overlapping candidates: higher score first, then longer span.
+
+    The kept spans never overlap, so sorted by start their ends are sorted too: the
+    only kept span that can overlap ``[s, e)`` is the last one starting before ``e``
+    (one bisect per candidate instead of a scan of everything kept).
+    """
     ordered = sorted(
         (c for c in candidates if c[3] >= min_score and c[1] > c[0]),
         key=lambda c: (-c[3], c[0] - c[1], c[0]),
     )
-    kept: list[rec.Candidate] = []
+    starts: list[int] = []  # of the kept spans, sorted
+    kept: list[rec.Candidate] = []  # in the same order as ``starts``
     for cand in ordered:
         s, e = cand[0], cand[1]
-        if all(e <= k[0] or s >= k[1] for k in kept):
-            kept.append(cand)
+        i = bisect_left(starts, e)
+        if i and kept[i - 1][1] > s:
+            continue
+        starts.insert(i, s)
+        kept.insert(i, cand)
     kept.sort()
     return kept
+
+
+def has_digit(text: str) -> bool:
+    """``any(c.isdigit() for c in text)``, with a C-speed scan for ASCII text."""
+    if _ASCII_DIGIT_RE.search(text) is not None:
+        return True
+    return not text.isascii() and any(c.isdigit() for c in text)
 
 
 class Redactor:
@@ -61,6 +83,7 @@ class Redactor:
         rec.given_names()
         rec.surnames()
         rec.nik_ok("3171011708450001")
+        warm_phone_metadata(_REGIONS["mixed"])
 
     def language(self, text: str, lang: Lang | str = "auto") -> str:
         if lang == "auto":
@@ -80,16 +103,16 @@ class Redactor:
         cues = Cues(norm)
         regions = _REGIONS[lang]
         cands: list[rec.Candidate] = []
-        has_digit = any(c.isdigit() for c in norm)
-        if has_digit:
+        digits = has_digit(norm)
+        if digits:
             cands.extend(rec.numbers(norm, cues, regions))
             cands.extend(rec.dates(norm, cues))
             cands.extend(rec.addresses(norm))
-        cands.extend(rec.formatted(norm, cues))
+        cands.extend(rec.formatted(norm, cues, digits))
         cands.extend(rec.secrets(norm, cues))
         cands.extend(rec.people(norm))
-        if not has_digit:
-            cands.extend(rec.addresses(norm))
+        if not digits:
+            cands.extend(rec.addresses(norm, digits=False))
         out: list[Entity] = []
         for s, e, kind, score in resolve(cands, self.min_score):
             if kind not in self.entities:

@@ -7,6 +7,8 @@ IBAN/NRIC) and return a bool; none of them raise or log the value.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import os
 from functools import cache
 from pathlib import Path
 
@@ -166,8 +168,40 @@ def ipv4_ok(parts: list[str]) -> bool:
     )
 
 
+# phonenumbers takes 50-300 us per number (one parse per region); numbers recur within
+# an interaction (read back, confirmed, repeated across turns), so answers are cached.
+# Keys are keyed digests, so the cache never holds a phone number in clear.
+_PHONE_CACHE: dict[bytes, bool] = {}
+_PHONE_CACHE_MAX = 4096
+_PHONE_KEY = os.urandom(16)
+
+
 def phone_ok(raw: str, regions: tuple[str, ...]) -> bool:
     """True when phonenumbers accepts ``raw`` as a valid number (international, or in a region)."""
+    key = hashlib.blake2b(
+        f"{raw}\0{','.join(regions)}".encode(), key=_PHONE_KEY, digest_size=16
+    ).digest()
+    found = _PHONE_CACHE.get(key)
+    if found is None:
+        if len(_PHONE_CACHE) >= _PHONE_CACHE_MAX:
+            _PHONE_CACHE.clear()  # crude but atomic under concurrent callers
+        found = _PHONE_CACHE[key] = _phone_valid(raw, regions)
+    return found
+
+
+def warm_phone_metadata(regions: tuple[str, ...]) -> None:
+    """Validate an example number of each region now. phonenumbers loads metadata and
+    compiles its patterns lazily (~1-10 ms a region), which would otherwise land on
+    the first messages that carry a phone number."""
+    fmt = phonenumbers.PhoneNumberFormat
+    for region in regions:
+        example = phonenumbers.example_number(region)
+        if example is not None:
+            _phone_valid(phonenumbers.format_number(example, fmt.NATIONAL), regions)
+            _phone_valid(phonenumbers.format_number(example, fmt.E164), regions)
+
+
+def _phone_valid(raw: str, regions: tuple[str, ...]) -> bool:
     try:
         if raw.lstrip().startswith("+"):
             return phonenumbers.is_valid_number(phonenumbers.parse(raw, None))

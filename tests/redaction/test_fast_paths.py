@@ -1,0 +1,122 @@
+"""The speed-ups keep the answers: each fast path against the plain form it replaces."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from amanah.redaction import Redactor, context, names, recognizers, spoken, validators
+from amanah.redaction.engine import has_digit, resolve
+
+SAMPLES = [
+    "My card number is 4111 1111 1111 1111, expiry 08/27, CVV 123.",
+    "Kartu saya 4111-1111-1111-1111, masa berlaku 12/26, kode CVV 987",
+    "PASSWORD: Hunter2!! and my pin is 4821; Kata sandi saya adalah Rahasia99",
+    "Date of Birth: 14 FEBRUARY 1988, born on March 3rd, 1990, tgl lahir 03-04-1985",
+    "email JOHN dot DOE AT gmail DOT com or budi titik santoso et yahoo titik co titik id",
+    "this is Declan from support, Am I speaking with Mr. Peter Harris? atas nama Budi",
+    "Nama saya Siti Rahayu, alamat JL. Merdeka No. 5 RT 01/RW 02, Kel. Gambir",
+    "order number 123456, ticket 8812, the code we sent, THE CODE is 551902",
+    "three digits on the back of the card: 123; the last four digits 4321; e-KTP, fin",
+    "call me at six five five one two three four, or nol delapan satu dua",
+]
+
+
+def _texts(n: int = 400) -> list[str]:
+    rng = random.Random(5)
+    words = " ".join(SAMPLES).split()
+    out = list(SAMPLES)
+    for _ in range(n):
+        text = " ".join(rng.choice(words) for _ in range(rng.randrange(2, 30)))
+        out.append(text.upper() if rng.random() < 0.2 else text)
+    return out
+
+
+def _spans(matches) -> list[tuple[int, int]]:
+    return [m.span() for m in matches]
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        recognizers.SPOKEN_EMAIL_RE,
+        recognizers.DATE_RE,
+        recognizers.EXPIRY_RE,
+        recognizers.PASSWORD_RE,
+    ],
+)
+def test_lowered_patterns_find_the_same_spans(pattern: re.Pattern[str]) -> None:
+    lowered = recognizers._for_lowered(pattern)
+    for text in _texts():
+        assert _spans(lowered.finditer(text.lower())) == _spans(pattern.finditer(text))
+
+
+def test_bucketed_cue_pattern_finds_the_same_cues() -> None:
+    plain = re.compile(context._CUE_SRC)
+    for text in _texts():
+        low = text.lower()
+        expected = [(m.span(), m.lastgroup) for m in plain.finditer(low)]
+        found = [(m.span(), context._category(m.group())) for m in context.CUE_RE.finditer(low)]
+        assert found == expected
+
+
+def test_trigger_locator_agrees_with_trigger_search() -> None:
+    for text in _texts():
+        for pos in range(0, len(text), 7):
+            a = names.TRIGGER_RE.search(text, pos)
+            b = names.next_trigger(text, text.lower(), pos)
+            assert (a and a.span()) == (b and b.span())
+
+
+def test_spoken_fast_path_matches_ignorecase() -> None:
+    for text in _texts():
+        low = text.lower()
+        assert _spans(spoken._RUN_LOW_RE.finditer(low)) == _spans(spoken.RUN_RE.finditer(text))
+        assert bool(spoken._HAS_WORD_LOW_RE.search(low)) == bool(spoken.HAS_WORD_RE.search(text))
+
+
+def test_exotic_case_variants_of_number_words_do_not_crash() -> None:
+    # IGNORECASE matches "ſix" (long s) for "six" and "sıx" (dotless i); lower() did not
+    # map them back to the dictionary word, and analyze raised KeyError.
+    redactor = Redactor()
+    for text in ("call ſix ſeven one two", "ſatu dua tiga empat", "sıx nıne one two"):
+        redactor.analyze(text)
+    assert spoken.normalise("ſix ſeven one two")[0] == "6712"
+
+
+def _resolve_plain(cands, min_score):
+    ordered = sorted(
+        (c for c in cands if c[3] >= min_score and c[1] > c[0]),
+        key=lambda c: (-c[3], c[0] - c[1], c[0]),
+    )
+    kept = []
+    for c in ordered:
+        if all(c[1] <= k[0] or c[0] >= k[1] for k in kept):
+            kept.append(c)
+    return sorted(kept)
+
+
+def test_resolve_matches_the_quadratic_scan() -> None:
+    rng = random.Random(9)
+    for _ in range(300):
+        cands = []
+        for _ in range(rng.randrange(0, 60)):
+            s = rng.randrange(0, 200)
+            cands.append((s, s + rng.randrange(0, 25), "X", rng.choice((0.4, 0.6, 0.85, 0.9))))
+        assert resolve(cands, 0.5) == _resolve_plain(cands, 0.5)
+
+
+@pytest.mark.parametrize("text", ["", "abc", "a1", "x²", "٣", "no digits here", "ok 0"])
+def test_has_digit(text: str) -> None:
+    assert has_digit(text) == any(c.isdigit() for c in text)
+
+
+def test_phone_cache_gives_the_validator_answer_and_holds_no_number() -> None:
+    regions = ("ID", "SG", "US")
+    for raw in ("+62 812-3456-7890", "0812 3456 7890", "12345678", "(021) 555-1234"):
+        expected = validators._phone_valid(raw, regions)
+        assert validators.phone_ok(raw, regions) is expected
+        assert validators.phone_ok(raw, regions) is expected  # cached
+    assert all(isinstance(k, bytes) and len(k) == 16 for k in validators._PHONE_CACHE)
