@@ -73,7 +73,7 @@ def get_consistency(
     new: Annotated[int | None, Query(ge=1, le=_MAX)] = None,
 ) -> dict[str, Any]:
     if new is not None and old > new:
-        raise ProofRangeError(f"no consistency proof from size {old} to size {new}")
+        raise ProofRangeError("no consistency proof between those sizes")
     proof = _log(request).consistency_proof(old, new)
     return {
         "old_size": proof.old_size,
@@ -87,7 +87,7 @@ def get_consistency(
 @router.get("/entries/{seq}")
 def get_entry(request: Request, _: Auditor, seq: int) -> dict[str, Any]:
     if not 0 <= seq <= _MAX:
-        raise ProofRangeError(f"no entry {seq}")
+        raise ProofRangeError("no audit entry at that position")
     stored = _log(request).entry(seq)
     try:
         body: Any = stored.entry.to_json(seq)

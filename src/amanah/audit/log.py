@@ -765,7 +765,7 @@ class AuditLog:
     def _check_size(self, conn: Connection, size: int) -> None:
         current = int(self._head(conn).size)
         if not 0 <= size <= current:
-            raise ProofRangeError(f"size {size} is beyond the log (size {current})")
+            raise ProofRangeError(f"the requested size is beyond the log (size {current})")
 
     def root(self, size: int | None = None) -> bytes:
         with self._read() as conn:
@@ -779,7 +779,7 @@ class AuditLog:
             q = select(_ENTRIES.c.data, _ENTRIES.c.leaf_hash).where(_ENTRIES.c.seq == seq)
             row = conn.execute(q).one_or_none()
         if row is None:
-            raise EntryNotFound(f"no audit entry {seq}")
+            raise EntryNotFound("no audit entry at that position")
         return LoggedEntry(seq, bytes(row.data), bytes(row.leaf_hash))
 
     def inclusion_proof(self, seq: int, size: int | None = None) -> InclusionProof:
@@ -798,7 +798,7 @@ class AuditLog:
         with self._read() as conn:
             self._check_size(conn, size)
             if not 0 <= seq < size:
-                raise ProofRangeError(f"entry {seq} is not in a tree of size {size}")
+                raise ProofRangeError("the entry is not in a tree of that size")
             ranges = inclusion_ranges(seq, size)
             *hashes, leaf, tree_root = hash_ranges(
                 [*ranges, (seq, seq + 1), (0, size)], _Nodes(conn)

@@ -154,14 +154,12 @@ def consistency_ranges(old_size: int, new_size: int) -> list[Range]:
 
 def _check_inclusion_args(index: int, size: int) -> None:
     if not (0 <= index < size <= MAX_SIZE):
-        raise ProofRangeError(f"leaf index {index} is not in a tree of size {size}")
+        raise ProofRangeError("the leaf index is not in a tree of that size")
 
 
 def _check_consistency_args(old_size: int, new_size: int) -> None:
     if not (0 < old_size <= new_size <= MAX_SIZE):
-        raise ProofRangeError(
-            f"no consistency proof from size {old_size} to size {new_size} (need 0 < old <= new)"
-        )
+        raise ProofRangeError("no consistency proof between those sizes (need 0 < old <= new)")
 
 
 # --- proof generation over a NodeSource --------------------------------------------------
@@ -198,7 +196,7 @@ def hash_ranges(ranges: Sequence[Range], source: NodeSource) -> list[bytes]:
 def root(size: int, source: NodeSource) -> bytes:
     """MTH of the first ``size`` leaves."""
     if not 0 <= size <= MAX_SIZE:
-        raise ProofRangeError(f"no tree of size {size}")
+        raise ProofRangeError("no tree of that size")
     if size == 0:
         return EMPTY_ROOT
     return hash_ranges([(0, size)], source)[0]
@@ -217,7 +215,7 @@ def consistency_proof(old_size: int, new_size: int, source: NodeSource) -> list[
 def compact_range(size: int, source: NodeSource) -> CompactRange:
     """Rebuild the right edge at ``size`` from stored perfect subtrees (e.g. on restart)."""
     if not 0 <= size <= MAX_SIZE:
-        raise ProofRangeError(f"no tree of size {size}")
+        raise ProofRangeError("no tree of that size")
     return CompactRange(size, list(_fetch(source, perfect_cover(0, size))))
 
 
