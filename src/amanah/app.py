@@ -27,6 +27,7 @@ from amanah.redaction import api as redaction_api
 from amanah.settings import Settings
 from amanah.vault import api as vault_api
 from amanah.vault.keys import count_by_version
+from amanah.web.console import mount_console
 
 log = logging.getLogger("amanah")
 
@@ -187,6 +188,7 @@ def create_app(settings: Settings | None = None, system: System | None = None) -
     app.include_router(redaction_api.router)
     app.include_router(forensics_api.router)
     app.include_router(audit_api.router)
+    mount_console(app)
     app.add_middleware(SecurityHeaders, hsts_max_age=settings.hsts_max_age)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app
