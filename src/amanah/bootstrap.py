@@ -16,7 +16,7 @@ from amanah.crypto.keyring import Keyring
 from amanah.db import make_engine, make_session_factory
 from amanah.events import EventBus, InProcessBus
 from amanah.forensics.honeytokens import install_honeytokens
-from amanah.identity.bus import BusEvents
+from amanah.identity.bus import BusEvents, TrailEvents
 from amanah.identity.service import Identity
 from amanah.settings import Settings
 from amanah.vault.interactions import Interactions
@@ -68,10 +68,11 @@ def build(settings: Settings, keyring: Keyring | None = None) -> System:
     vault = Vault(factory, keys, gate, settings.default_region)
     interactions = Interactions(factory, vault)
     system = System(settings, engine, factory, keyring, gate, keys, vault, interactions)
-    system.identity = Identity.from_settings(factory, settings, events=BusEvents(system.bus))
+    system.trail = Trail(log_for_system(system))
+    vault.trail = interactions.trail = system.trail
+    gate.observe(decision_recorder(system.trail, lambda event: system.bus.publish(event)))
+    events = TrailEvents(system.trail, BusEvents(system.bus))
+    system.identity = Identity.from_settings(factory, settings, events=events)
     gate.register(system.identity.gate_input(unbound=Outcome.ALLOW_MASKED))
     install_honeytokens(system)
-    system.trail = Trail(log_for_system(system))
-    gate.observe(decision_recorder(system.trail, lambda event: system.bus.publish(event)))
-    vault.trail = interactions.trail = system.trail
     return system

@@ -6,6 +6,7 @@ the audit sink (wired by the lead) subscribes to the same bus or wraps this sink
 
 from __future__ import annotations
 
+from amanah.audit.trail import Trail
 from amanah.events import ActivityEvent, EventBus
 
 SEVERITY = {
@@ -34,3 +35,22 @@ class BusEvents:
                 extra=extra,
             )
         )
+
+
+class TrailEvents:
+    """Records each identity event in the audit trail, then hands it on (to the bus).
+
+    Sign-ins, factor changes, locks and session ends are facts an auditor must
+    find: actor, event and the ids involved, never a secret or a personal value.
+    """
+
+    def __init__(self, trail: Trail, then: BusEvents) -> None:
+        self.trail = trail
+        self.then = then
+
+    def emit(self, event_name: str, **ids: str | int | None) -> None:
+        actor = ids.get("actor_id") or ids.get("account_id") or "anonymous"
+        extra = {k: v for k, v in ids.items() if v is not None and k not in {"actor_id", "reason"}}
+        outcome = str(ids["reason"]) if ids.get("reason") is not None else "ok"
+        self.trail.record(str(actor), event_name, outcome, **extra)
+        self.then.emit(event_name, **ids)
