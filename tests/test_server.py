@@ -7,72 +7,26 @@ is bounded, and each server is stopped with ``should_exit``.
 
 from __future__ import annotations
 
-import logging
-import socket
+import os
 import ssl
-import threading
-import time
+import subprocess
+import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
-import structlog
-import uvicorn
 
 from amanah.home import init_home
-from amanah.server import make_server
 from amanah.settings import Settings
+from amanah.testing import free_port, serve_in_thread
 
 START_TIMEOUT = 20.0
 STOP_TIMEOUT = 15.0
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-LOGGERS = ("", "uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi")
-
-
-@contextmanager
-def logging_restored() -> Iterator[None]:
-    """``make_server`` configures logging for the process; put it back afterwards."""
-    saved = [
-        (logger, logger.handlers[:], logger.level, logger.propagate)
-        for logger in map(logging.getLogger, LOGGERS)
-    ]
-    try:
-        yield
-    finally:
-        for logger, handlers, level, propagate in saved:
-            logger.handlers[:] = handlers
-            logger.setLevel(level)
-            logger.propagate = propagate
-        structlog.reset_defaults()
-
-
-@contextmanager
-def running(settings: Settings) -> Iterator[uvicorn.Server]:
-    """Start the server in a thread, wait (bounded) until it listens, stop it cleanly."""
-    with logging_restored():
-        server = make_server(settings)
-        thread = threading.Thread(target=server.run, name="amanah-test-server", daemon=True)
-        thread.start()
-        try:
-            deadline = time.monotonic() + START_TIMEOUT
-            while not server.started:
-                assert thread.is_alive(), "the server exited during start-up"
-                assert time.monotonic() < deadline, "the server did not start in time"
-                time.sleep(0.02)
-            yield server
-        finally:
-            server.should_exit = True
-            thread.join(STOP_TIMEOUT)
-        assert not thread.is_alive(), "the server did not stop in time"
+def running(settings: Settings):
+    return serve_in_thread(settings, START_TIMEOUT, STOP_TIMEOUT)
 
 
 def make_home(home: Path, **overrides: object) -> Settings:
@@ -165,3 +119,32 @@ def test_streamed_oversized_body_is_refused_with_413(https_server: Settings) -> 
     assert response.status_code == 413
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["type"].endswith("/body-too-large")
+
+
+def test_a_sealed_server_refuses_data_until_amanah_unseal(tmp_path: Path) -> None:
+    home = tmp_path / "sealed"
+    passphrase = "a long keyring passphrase"
+    settings = Settings(home=home, port=free_port(), log_level="WARNING")
+    report = init_home(settings, passphrase=passphrase)
+    assert report.admin_token
+    auth = {"Authorization": f"Bearer {report.admin_token}"}
+    with running(settings), https_client(settings) as client:
+        locked = client.get("/api/v1/customers", headers=auth)
+        assert locked.status_code == 503 and locked.json()["type"].endswith("/vault-sealed")
+        env = {
+            **os.environ,
+            "AMANAH_HOME": str(home),
+            "AMANAH_PORT": str(settings.port),
+            "AMANAH_TOKEN": report.admin_token,
+            "AMANAH_KEYRING_PASSPHRASE": passphrase,
+        }
+        unsealed = subprocess.run(
+            [sys.executable, "-m", "amanah.cli", "unseal"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            stdin=subprocess.DEVNULL,
+        )
+        assert unsealed.returncode == 0, unsealed.stderr
+        assert len(client.get("/api/v1/customers", headers=auth).json()["items"]) == 4

@@ -10,24 +10,21 @@ deliberately permissive control server.
 from __future__ import annotations
 
 import ipaddress
-import logging
 import socket
 import ssl
 import threading
-import time
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import structlog
 from cryptography import x509
 
 from amanah.crypto.tls import server_context, write_self_signed
 from amanah.home import init_home
-from amanah.server import make_server
 from amanah.settings import Settings
+from amanah.testing import free_port, serve_in_thread
 
 TIMEOUT = 10.0
 # TLS 1.2 suites a modern server must not accept: CBC modes, SHA-1 MACs, no forward secrecy.
@@ -43,48 +40,8 @@ WEAK_TLS12 = [
 WEAK_BUT_USABLE = {c for c in WEAK_TLS12 if c.startswith("ECDHE-ECDSA")}
 
 
-LOGGERS = ("", "uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi")
-
-
-@contextmanager
-def logging_restored() -> Iterator[None]:
-    """``make_server`` configures logging for the process; put it back afterwards."""
-    saved = [
-        (logger, logger.handlers[:], logger.level, logger.propagate)
-        for logger in map(logging.getLogger, LOGGERS)
-    ]
-    try:
-        yield
-    finally:
-        for logger, handlers, level, propagate in saved:
-            logger.handlers[:] = handlers
-            logger.setLevel(level)
-            logger.propagate = propagate
-        structlog.reset_defaults()
-
-
-@contextmanager
-def serving(settings: Settings) -> Iterator[None]:
-    with logging_restored():
-        server = make_server(settings)
-        thread = threading.Thread(target=server.run, name="amanah-tls-test", daemon=True)
-        thread.start()
-        try:
-            deadline = time.monotonic() + 20
-            while not server.started:
-                assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
-                time.sleep(0.02)
-            yield
-        finally:
-            server.should_exit = True
-            thread.join(15)
-        assert not thread.is_alive(), "server did not stop"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+serving = serve_in_thread
+_free_port = free_port
 
 
 @pytest.fixture(scope="module")

@@ -11,14 +11,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import logging
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,7 +22,7 @@ from cryptography.hazmat.primitives import serialization
 
 from amanah.home import init_home
 from amanah.settings import Settings
-from amanah.testing import require
+from amanah.testing import free_port, require, serve_in_thread
 
 CHROMIUM = os.environ.get("AMANAH_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -42,13 +37,6 @@ CHROMIUM_ARGS = [
 ]
 START_TIMEOUT = 20.0
 STOP_TIMEOUT = 15.0
-LOGGERS = ("", "uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def spki_pin(cert_path: Path) -> str:
@@ -60,38 +48,8 @@ def spki_pin(cert_path: Path) -> str:
     return base64.b64encode(hashlib.sha256(spki).digest()).decode()
 
 
-@contextmanager
-def running(settings: Settings) -> Iterator[None]:
-    """Start ``amanah serve`` in a thread; bounded waits; restore logging afterwards."""
-    import structlog
-
-    from amanah.server import make_server
-
-    saved = [
-        (logger, logger.handlers[:], logger.level, logger.propagate)
-        for logger in map(logging.getLogger, LOGGERS)
-    ]
-    try:
-        server = make_server(settings)
-        thread = threading.Thread(target=server.run, name="amanah-e2e-server", daemon=True)
-        thread.start()
-        try:
-            deadline = time.monotonic() + START_TIMEOUT
-            while not server.started:
-                assert thread.is_alive(), "the server exited during start-up"
-                assert time.monotonic() < deadline, "the server did not start in time"
-                time.sleep(0.02)
-            yield
-        finally:
-            server.should_exit = True
-            thread.join(STOP_TIMEOUT)
-        assert not thread.is_alive(), "the server did not stop in time"
-    finally:
-        for logger, handlers, level, propagate in saved:
-            logger.handlers[:] = handlers
-            logger.setLevel(level)
-            logger.propagate = propagate
-        structlog.reset_defaults()
+def running(settings: Settings):
+    return serve_in_thread(settings, START_TIMEOUT, STOP_TIMEOUT)
 
 
 @pytest.fixture(scope="module")
