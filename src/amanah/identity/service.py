@@ -821,22 +821,29 @@ class Identity:
 
     def send_sms(self, attempt_token: str) -> datetime:
         """Send a code for this sign-in attempt; returns when it expires."""
+        return self._send_sms_code(attempt_token, self._live_attempt, "signin")
+
+    def passkey_options(self, attempt_token: str) -> dict[str, Any]:
+        return self._passkey_challenge(attempt_token, self._live_attempt)
+
+    def _send_sms_code(self, token: str, live: Any, purpose: str) -> datetime:
+        """One code for a sign-in attempt or a session (``live`` finds which), bound to it."""
         provider = self._sms()
         now = self.clock()
         with transaction(self.factory) as s:
-            attempt, account = self._live_attempt(s, attempt_token, now)
-            expires = sms.send_code(s, provider, self.config, account, attempt, now)
+            holder, account = live(s, token, now)
+            expires = sms.send_code(s, provider, self.config, account, holder, now)
             account_id = account.id
-        self._emit(ev.SMS_SENT, account_id=account_id, purpose="signin")
+        self._emit(ev.SMS_SENT, account_id=account_id, purpose=purpose)
         return expires
 
-    def passkey_options(self, attempt_token: str) -> dict[str, Any]:
+    def _passkey_challenge(self, token: str, live: Any) -> dict[str, Any]:
         now = self.clock()
         with transaction(self.factory) as s:
-            attempt, account = self._live_attempt(s, attempt_token, now)
+            holder, account = live(s, token, now)
             if not passkeys.account_passkeys(s, account.id):
                 raise FactorNotAvailable("no passkey is registered")
-            return passkeys.authentication_options(s, self.rp, account, attempt.id, now)
+            return passkeys.authentication_options(s, self.rp, account, holder.id, now)
 
     def _sms(self) -> SmsProvider:
         if self.sms_provider is None:
@@ -1237,22 +1244,10 @@ class Identity:
         return self._step_up(session_token, "passkey", response)
 
     def step_up_send_sms(self, session_token: str) -> datetime:
-        provider = self._sms()
-        now = self.clock()
-        with transaction(self.factory) as s:
-            row, account = self._live_session(s, session_token, now)
-            expires = sms.send_code(s, provider, self.config, account, row, now)
-            account_id = account.id
-        self._emit(ev.SMS_SENT, account_id=account_id, purpose="step-up")
-        return expires
+        return self._send_sms_code(session_token, self._live_session, "step-up")
 
     def step_up_passkey_options(self, session_token: str) -> dict[str, Any]:
-        now = self.clock()
-        with transaction(self.factory) as s:
-            row, account = self._live_session(s, session_token, now)
-            if not passkeys.account_passkeys(s, account.id):
-                raise FactorNotAvailable("no passkey is registered")
-            return passkeys.authentication_options(s, self.rp, account, row.id, now)
+        return self._passkey_challenge(session_token, self._live_session)
 
     # ---- managing factors in a session (needs a fresh factor, then notifies) ----------------
 
