@@ -14,6 +14,7 @@ from amanah.audit.log import log_for_system
 from amanah.audit.trail import NullTrail, Trail
 from amanah.crypto.keyring import Keyring
 from amanah.db import make_engine, make_session_factory
+from amanah.detection.responses import install_responses
 from amanah.events import EventBus, InProcessBus
 from amanah.forensics.honeytokens import install_honeytokens
 from amanah.identity.bus import BusEvents, TrailEvents
@@ -56,6 +57,9 @@ class System:
     identity: Identity | None = None
 
     def close(self) -> None:
+        close_bus = getattr(self.bus, "close", None)
+        if close_bus is not None:
+            close_bus()
         self.engine.dispose()
 
 
@@ -68,6 +72,10 @@ def build(settings: Settings, keyring: Keyring | None = None) -> System:
     vault = Vault(factory, keys, gate, settings.default_region)
     interactions = Interactions(factory, vault)
     system = System(settings, engine, factory, keyring, gate, keys, vault, interactions)
+    if settings.nats_url:
+        from amanah.events_nats import nats_bus_from_settings
+
+        system.bus = nats_bus_from_settings(settings)
     system.trail = Trail(log_for_system(system))
     vault.trail = interactions.trail = system.trail
     gate.observe(decision_recorder(system.trail, lambda event: system.bus.publish(event)))
@@ -75,4 +83,5 @@ def build(settings: Settings, keyring: Keyring | None = None) -> System:
     system.identity = Identity.from_settings(factory, settings, events=events)
     gate.register(system.identity.gate_input(unbound=Outcome.ALLOW_MASKED))
     install_honeytokens(system)
+    install_responses(system)
     return system

@@ -83,6 +83,21 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     mail_from: str = "amanah@localhost"
 
+    # activity events and responses to alerts
+    nats_url: str | None = Field(
+        None, description="NATS JetStream URL(s), comma-separated; in-process bus if unset."
+    )
+    nats_stream: str = "AMANAH_ACTIVITY"
+    nats_durable: str = "amanah-detector"
+    nats_token: SecretStr | None = None
+    syslog_host: str | None = None
+    syslog_port: int = Field(514, ge=1, le=65535)
+    syslog_transport: Literal["udp", "tcp"] = "udp"
+    alert_webhook_url: str | None = None
+    alert_webhook_secret: SecretStr | None = None
+    alert_emails: list[str] = Field(default_factory=list)
+    response_playbook: str | None = None
+
     @field_validator("default_region")
     @classmethod
     def _upper_region(cls, value: str) -> str:
