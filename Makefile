@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint format install init bench eval-redaction clean
+.PHONY: run test lint format install init bench eval-redaction eval-detection clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,9 +33,15 @@ test: lint
 
 bench: install
 	$(BIN)/python benchmarks/bench_vault.py
+	$(BIN)/python benchmarks/bench_audit.py
+	$(BIN)/python benchmarks/bench_redaction.py
+	$(BIN)/python benchmarks/bench_detection.py
 
 eval-redaction: install
 	$(BIN)/python -m amanah.redaction.evaluate
+
+eval-detection: install
+	$(BIN)/python -m amanah.detection.evaluate
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from amanah.audit.cli import app as audit_app
 from amanah.crypto.errors import CryptoError, KeyringSealed
+from amanah.detection.cli import app as detect_app
 from amanah.errors import AmanahError
 from amanah.forensics.cli import app as forensics_app
 from amanah.forensics.exports_cli import app as export_app
@@ -28,6 +29,7 @@ app.add_typer(customers_app, name="customers")
 app.add_typer(export_app, name="export")
 app.add_typer(forensics_app, name="forensics")
 app.add_typer(audit_app, name="audit")
+app.add_typer(detect_app, name="detect")
 out = Console()
 err = Console(stderr=True)
 
