@@ -110,6 +110,7 @@ class Redactor:
             cands.extend(rec.addresses(norm))
         cands.extend(rec.formatted(norm, cues, digits))
         cands.extend(rec.secrets(norm, cues))
+        cands.extend(rec.spoken_dates(norm, cues))
         cands.extend(rec.people(norm))
         if not digits:
             cands.extend(rec.addresses(norm, digits=False))

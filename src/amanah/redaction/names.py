@@ -181,6 +181,104 @@ NOT_NAME = frozenset(
         "also",
         "only",
         "going",
+        # greeted or thanked, but not people: brands, apps, days, months, fillers
+        "google",
+        "amazon",
+        "tokopedia",
+        "shopee",
+        "gojek",
+        "grab",
+        "paypal",
+        "apple",
+        "samsung",
+        "whatsapp",
+        "telkomsel",
+        "ovo",
+        "gopay",
+        "dana",
+        "netflix",
+        "everyone",
+        "everybody",
+        "all",
+        "guys",
+        "so",
+        "very",
+        "much",
+        "banyak",
+        "again",
+        "anyway",
+        "god",
+        "bro",
+        "sis",
+        "gan",
+        "admin",
+        "agent",
+        "agen",
+        "there",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "senin",
+        "selasa",
+        "rabu",
+        "kamis",
+        "jumat",
+        "sabtu",
+        "minggu",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "januari",
+        "februari",
+        "maret",
+        "mei",
+        "juni",
+        "juli",
+        "agustus",
+        "oktober",
+        "desember",
+    ]
+)
+# Triggers after which an unlisted capitalised word that ends the clause is a name:
+# greetings, thanks and "with/dengan/sama" ("thanks Rina", "hi Declan, ...").
+GREETINGS = frozenset(
+    [
+        "thanks",
+        "thank you",
+        "terima kasih",
+        "makasih",
+        "hi",
+        "hello",
+        "halo",
+        "hai",
+        "hey",
+        "dear",
+        "bye",
+        "with",
+        "dengan",
+        "sama",
+        "speaking with",
+        "you're speaking with",
+        "youre speaking with",
+        "berbicara dengan",
+        "bicara dengan",
+        "spoke to",
+        "spoke with",
+        "speak to",
+        "talked to",
     ]
 )
 
@@ -198,7 +296,8 @@ STRONG = (
 WEAK = (
     r"(?i:this\s+is|it'?s|i\s+am|i'?m|speaking\s+with|you'?re\s+speaking\s+with|"
     r"berbicara\s+dengan|bicara\s+dengan|dengan|saya|ini|thanks|thank\s+you|terima\s+kasih|"
-    r"hi|hello|halo|dear|kak|for|untuk|with|atas)"
+    r"hi|hello|halo|hai|hey|bye|makasih|dear|kak|for|untuk|with|atas|sama|ke|"
+    r"spoke\s+(?:to|with)|speak\s+to|talked\s+to)"
 )
 _TOKEN = r"[A-Za-z][A-Za-z'\-]*"
 TRIGGER_RE = re.compile(
@@ -235,6 +334,8 @@ def name_extent(words: list[str], strength: str) -> int:
     count = 0
     for i, word in enumerate(words):
         low = word.lower().strip("'-")
+        if low.endswith("'s"):  # "Mr Tan's account"
+            low = low[:-2]
         if low in NOT_NAME:
             break
         listed = low in given or low in family
@@ -249,4 +350,6 @@ def name_extent(words: list[str], strength: str) -> int:
         elif not (capital or listed or (strength == "strong" and low not in FUNCTION_WORDS)):
             break
         count += 1
+        if word.endswith("'s"):
+            break  # a possessive ends the name
     return count

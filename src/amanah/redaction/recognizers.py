@@ -14,15 +14,18 @@ import re
 from collections.abc import Iterator
 
 from .context import Cues
+from .lang import FUNCTION_WORDS
 from .names import (
     AMBIGUOUS,
     CAP_RUN_RE,
+    GREETINGS,
     NOT_NAME,
     given_names,
     name_extent,
     next_trigger,
     surnames,
 )
+from .spoken import NUMBER_WORDS, NUMBER_WORDS_RE, by_first_letter, number_chunks
 from .validators import (
     card_brand,
     iban_ok,
@@ -83,7 +86,7 @@ def classify_digits(
         return (0, 0, "CARD_CVV", 0.9) if n in (3, 4) else None
     if cue == "SECRET" and 4 <= n <= 8 and not plus:
         return (0, 0, "SECRET", 0.9)
-    if cue == "EXPIRY":
+    if cue == "EXPIRY" and not (13 <= n <= 19 and is_card(digits)):
         return None
     if 13 <= n <= 19 and not plus and is_card(digits):
         if cue == "NIK" and nik_ok(digits):
@@ -223,8 +226,7 @@ def formatted(text: str, cues: Cues, digits: bool = True) -> Iterator[Candidate]
             yield (m.start(), m.end(), "EMAIL_ADDRESS", 0.99)
     low = text.lower()
     if (" at " in low or " et " in low) and (" dot " in low or " titik " in low):
-        for m in _finditer(SPOKEN_EMAIL_RE, _SPOKEN_EMAIL_LOW_RE, text):
-            yield (m.start(), m.end(), "EMAIL_ADDRESS", 0.8)
+        yield from _spoken_emails(text, low)
     for m in IPV4_RE.finditer(text) if digits and text.count(".") >= 3 else ():
         if ipv4_ok(m.group().split(".")) and cues.closest(m.start(), m.end()) != "NEG":
             yield (m.start(), m.end(), "IP_ADDRESS", 0.95)
@@ -247,6 +249,32 @@ def formatted(text: str, cues: Cues, digits: bool = True) -> Iterator[Candidate]
     for m in PASSPORT_RE.finditer(text) if cues.has("PASSPORT") else ():
         if cues.closest(m.start(), m.end()) == "PASSPORT":
             yield (m.start(), m.end(), "PASSPORT", 0.9)
+
+
+_SPOKEN_AT_RE = re.compile(r"\s(?:at|et|@)\s", re.IGNORECASE)
+
+
+def _spoken_emails(text: str, low: str) -> Iterator[Candidate]:
+    """SPOKEN_EMAIL_RE, tried only around each spoken " at " (a scan of the whole text
+    from every word start is slow on long documents). A spoken address is short: the
+    pattern is searched within 64 characters either side of its " at "."""
+    ascii_text = text.isascii()
+    done = 0
+    for at in _SPOKEN_AT_RE.finditer(low if ascii_text else text):
+        if at.start() < done:
+            continue
+        lo, hi = max(done, at.start() - 64), at.end() + 64
+        if ascii_text:
+            m = _SPOKEN_EMAIL_LOW_RE.search(low, lo, hi)
+        else:
+            m = SPOKEN_EMAIL_RE.search(text, lo, hi)
+        while m is not None and m.end() <= at.start():
+            m = (_SPOKEN_EMAIL_LOW_RE if ascii_text else SPOKEN_EMAIL_RE).search(
+                low if ascii_text else text, m.end(), hi
+            )
+        if m is not None and m.start() <= at.start():
+            done = m.end()
+            yield (m.start(), m.end(), "EMAIL_ADDRESS", 0.8)
 
 
 def _ipv6(text: str) -> Iterator[Candidate]:
@@ -272,12 +300,15 @@ DATE_RE = re.compile(
     rf"|\d{{1,2}}{_ORD}\s(?:of\s)?{_MONTHS},?\s(?:19|20)\d{{2}}"
     rf"|{_MONTHS}\s\d{{1,2}}{_ORD},?\s(?:19|20)\d{{2}}"
     r"|\d{1,2}\s\d{1,2}\s(?:19|20)\d{2}"
+    rf"|\d{{1,2}}{_ORD}\s(?:of\s)?{_MONTHS},?\s'?\d{{2}}"
+    r"|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d{2}"
     r")(?![\w/])",
     re.IGNORECASE,
 )
 EXPIRY_RE = re.compile(
     r"(?<![\w/.-])(?:(?:0?[1-9]|1[0-2])\s?[/\-]\s?(?:20)?\d{2}"
-    rf"|{_MONTHS}\s(?:20)?\d{{2}}|(?:0[1-9]|1[0-2])\s(?:20)?\d{{2}})(?![\w/])",
+    rf"|{_MONTHS}\s(?:20)?\d{{2}}|(?:0[1-9]|1[0-2])\s(?:20)?\d{{2}}"
+    r"|(?:0[1-9]|1[0-2])(?:2\d|3\d))(?![\w/])",
     re.IGNORECASE,
 )
 _DATE_LOW_RE = _for_lowered(DATE_RE)
@@ -288,16 +319,140 @@ def dates(text: str, cues: Cues) -> Iterator[Candidate]:
     for m in _finditer(DATE_RE, _DATE_LOW_RE, text) if cues.has("DOB") else ():
         if cues.closest(m.start(), m.end()) == "DOB":
             yield (m.start(), m.end(), "DATE_OF_BIRTH", 0.9)
-    for m in _finditer(EXPIRY_RE, _EXPIRY_LOW_RE, text) if cues.has("EXPIRY") else ():
-        cue = cues.closest(m.start(), m.end(), before=40)
-        if cue == "EXPIRY":
+    if not cues.has("EXPIRY"):
+        return
+    for m in _finditer(EXPIRY_RE, _EXPIRY_LOW_RE, text):
+        if _expiry_cued(cues, m.start(), m.end()):
             yield (m.start(), m.end(), "CARD_EXPIRY", 0.9)
+
+
+def _expiry_cued(cues: Cues, start: int, end: int) -> bool:
+    """An expiry cue is closest, and it is about a card: "promo code SAVE20 expires 12/31"
+    (a negative cue just before, no card cue anywhere) is not a card expiry."""
+    if cues.closest(start, end, before=40) != "EXPIRY":
+        return False
+    return not cues.near(start, "NEG", before=45) or cues.has("CARD") or cues.has("CVV")
+
+
+# Spoken dates: "the fifth of May nineteen ninety", "May 5th, nineteen ninety",
+# "lima Mei sembilan belas sembilan puluh", expiry "twelve twenty seven".
+_NW = NUMBER_WORDS_RE
+_DAY = rf"(?:\d{{1,2}}{_ORD}|{_NW})"
+_YEAR = rf"(?:(?:19|20)\d{{2}}|{_NW})"
+SPOKEN_DOB_RE = re.compile(
+    rf"(?<![\w])(?:(?i:the|tanggal|tgl\.?)\s+)?(?:(?P<d>{_DAY})(?:\s+(?i:of))?\s+(?P<m>{_MONTHS})"
+    rf"|(?P<m2>{_MONTHS})\s+(?:(?i:the)\s+)?(?P<d2>{_DAY})),?\s+(?P<y>{_YEAR})",
+    re.IGNORECASE,
+)
+SPOKEN_EXPIRY_RE = re.compile(
+    rf"(?<![\w])(?:(?P<m>{_MONTHS})[\s,]+(?:(?i:of)\s+)?)?(?P<w>{_NW}|\d{{2}}(?:\d{{2}})?)",
+    re.IGNORECASE,
+)
+_HAS_NUMBER_WORD_RE = re.compile(r"(?i)\b(?:" + "|".join(NUMBER_WORDS) + r")\b")
+_HAS_NUMBER_WORD_LOW_RE = re.compile(r"\b(?:" + by_first_letter(NUMBER_WORDS) + r")\b")
+
+
+def _has_number_word(text: str) -> bool:
+    if text.isascii():
+        return _HAS_NUMBER_WORD_LOW_RE.search(text.lower()) is not None
+    return _HAS_NUMBER_WORD_RE.search(text) is not None
+
+
+def _spoken_day(value: str) -> int | None:
+    if value[0].isdigit():
+        digits = value[:2] if value[:2].isdigit() else value[:1]
+        return int(digits) if digits.isdigit() else None
+    chunks = number_chunks(value)
+    return chunks[0] if chunks and len(chunks) == 1 else None
+
+
+def _spoken_year(value: str) -> int | None:
+    if value.isdigit():
+        return int(value)
+    chunks = number_chunks(value)
+    if not chunks:
+        return None
+    if len(chunks) == 1:
+        return chunks[0] if chunks[0] >= 1900 else None
+    if len(chunks) == 2 and chunks[0] in (19, 20):
+        return chunks[0] * 100 + chunks[1]
+    return None
+
+
+_NW_BUCKETS = by_first_letter(NUMBER_WORDS)
+_NW_RUN_LOW_RE = re.compile(
+    rf"(?<![\w])(?:{_NW_BUCKETS})(?:[\s-]+(?:and\s+|dan\s+)?(?:{_NW_BUCKETS}))*(?![\w])"
+)
+_NW_RUN_RE = re.compile(rf"(?<![\w]){NUMBER_WORDS_RE}")
+
+
+def _number_word_runs(text: str, windows: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
+    """Runs of number words within ``windows`` (sorted, spans only: offsets are the same
+    in the lower-cased copy). Each run is reported once."""
+    if text.isascii():
+        scan, regex = text.lower(), _NW_RUN_LOW_RE
+    else:
+        scan, regex = text, _NW_RUN_RE
+    done = 0
+    for lo, hi in windows:
+        for run in regex.finditer(scan, max(lo, done), hi):
+            done = run.end()
+            yield run
+
+
+def spoken_dates(text: str, cues: Cues) -> Iterator[Candidate]:
+    """Dates of birth and card expiries said in words (after their cue).
+
+    The runs of number words are found first (one fast scan); the date patterns are
+    only tried next to a run that has a DOB or expiry cue close by.
+    """
+    dob, expiry = cues.has("DOB"), cues.has("EXPIRY")
+    if not (dob or expiry) or not _has_number_word(text):
+        return
+    windows = [
+        (end, end + 60)
+        for end, cat in zip(cues.ends, cues.cats, strict=True)
+        if cat in ("DOB", "EXPIRY")
+    ]
+    done = -1
+    for run in _number_word_runs(text, windows):
+        cue = cues.closest(run.start(), run.end())
+        if dob and cue == "DOB" and run.start() >= done:
+            m = SPOKEN_DOB_RE.search(text, max(0, run.start() - 16), run.end() + 48)
+            if m is not None and m.start() <= run.start() < m.end():
+                day = _spoken_day(m.group("d") or m.group("d2"))
+                year = _spoken_year(m.group("y"))
+                valid = bool(day and 1 <= day <= 31 and year and 1900 <= year <= 2030)
+                if valid and cues.closest(m.start(), m.end()) == "DOB":
+                    start = m.start("d") if m.group("d") else m.start("m2")
+                    done = m.end()
+                    yield (start, m.end(), "DATE_OF_BIRTH", 0.9)
+                    continue
+        if expiry and cue == "EXPIRY" and run.start() >= done:
+            m = SPOKEN_EXPIRY_RE.search(text, max(0, run.start() - 12), run.end())
+            if m is None or m.end() != run.end():
+                continue
+            words = m.group("w")
+            chunks = [int(words)] if words.isdigit() else number_chunks(words)
+            if not chunks:
+                continue
+            if m.group("m"):
+                ok = len(chunks) == 1 and (20 <= chunks[0] <= 39 or 2020 <= chunks[0] <= 2039)
+                ok = ok or (len(chunks) == 2 and chunks[0] == 20 and 20 <= chunks[1] <= 39)
+            else:
+                ok = 1 <= chunks[0] <= 12 and (
+                    (len(chunks) == 2 and 20 <= chunks[1] <= 39)
+                    or (len(chunks) == 3 and chunks[1] == 20 and 20 <= chunks[2] <= 39)
+                )
+            if ok and _expiry_cued(cues, m.start(), m.end()):
+                yield (m.start(), m.end(), "CARD_EXPIRY", 0.9)
 
 
 # -- secrets -----------------------------------------------------------------------------------
 PASSWORD_RE = re.compile(
     r"(?i:pass\s?word|passcode|kata\s?sandi(?:nya)?|sandi(?:nya)?|pin(?:nya)?)"
-    r"(?:\s+(?i:saya|ku|nya|baru|lama|is|was|adalah|itu|yang\s+baru|my|new|old|sekarang|:)){0,3}"
+    r"(?:\s+(?i:saya|ku|nya|baru|lama|is|was|adalah|itu|yang\s+baru|my|new|old|sekarang)(?![\w])|\s*:)"
+    r"{0,3}"
     r"\s*[:=]?\s*(?P<v>[^\s,;\"']{4,64})"
 )
 _PASSWORD_LOW_RE = _for_lowered(PASSWORD_RE)
@@ -370,14 +525,20 @@ _NOT_SECRET = frozenset(
 )
 
 
+# "password is X", "password: X", and the Indonesian "sandinya X", "kata sandi saya X".
+_MARKED_RE = re.compile(
+    r"(?i)(?:\b(?:is|adalah|itu|saya|ku|sekarang)|(?:sandi|word|code)nya|'s|[:=])\s*$"
+)
+
+
 def secrets(text: str, cues: Cues) -> Iterator[Candidate]:
     for m in _finditer(PASSWORD_RE, _PASSWORD_LOW_RE, text):
         value = text[m.start("v") : m.end("v")].rstrip(".?)")
         if value.lower() in _NOT_SECRET or (value.isdigit() and len(value) < 4):
             continue
-        marked = bool(
-            re.search(r"(?i)\b(?:is|adalah|itu)\s*$|[:=]\s*$", text[m.start() : m.start("v")])
-        )
+        if value.lower() in FUNCTION_WORDS:
+            continue
+        marked = _MARKED_RE.search(text, m.start(), m.start("v")) is not None
         mixed = any(c.isdigit() for c in value) or not value.isalpha()
         if marked or mixed:
             yield (m.start("v"), m.start("v") + len(value), "SECRET", 0.85)
@@ -388,28 +549,35 @@ _CAPW = r"(?!(?i:No|Nomor|Nmr|RT|RW|Blok|Blk|Kel|Kec|Kab|Kota)\b)[A-Z0-9][\w.'\-
 _ID_PART = (
     r"(?:,?\s*(?i:No\.?|Nomor|Nmr\.?|Blok|Blk\.?|RT\.?|RW\.?|Kel\.?|Kelurahan|Kec\.?|Kecamatan|"
     r"Kab\.?|Kabupaten|Kota|Desa|Dusun|Lantai|Lt\.?|Unit)\s*"
-    r"(?:\d+[A-Za-z]?|[A-Z][\w.\-]*)(?:\s?/\s?(?i:RW\.?\s*)?\d+)?(?:\s(?!RT|RW|No)[A-Z][\w]+){0,3})"
+    rf"(?:\d+[A-Za-z]?(?![\w])|{NUMBER_WORDS_RE}|[A-Z][\w.\-]*)(?:\s?/\s?(?i:RW\.?\s*)?\d+)?(?:\s(?!RT|RW|No)[A-Z][\w]+){{0,3}})"
 )
 ADDRESS_ID_RE = re.compile(
-    r"(?<![\w])(?i:Jl\.?(?=\s)|Jln\.?|Jalan|Gg\.|Gang|Komplek|Komp\.|Perumahan|Perum\.?|Apartemen|Apt\.)\s*"
+    r"(?<![\w])(?:\d{1,5}[A-Za-z]?\s)?(?i:Jl\.?(?=\s)|Jln\.?|Jalan|Gg\.|Gang|Komplek|Komp\.|Perumahan|Perum\.?|Apartemen|Apt\.)\s*"
     rf"{_CAPW}(?:\s{_CAPW}){{0,4}}{_ID_PART}*(?:,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)?(?:,?\s\d{{5}})?"
 )
 _ST = (
     r"(?:Street|St\.?|Road|Rd\.?|Avenue|Ave\.?|Lane|Ln\.?|Drive|Dr\.?|Boulevard|Blvd\.?|Way|Court|"
-    r"Ct\.?|Place|Pl\.?|Close|Crescent|Cres\.?|Terrace|Highway|Hwy\.?|Square|Sq\.?)"
+    r"Ct\.?|Place|Pl\.?|Close|Crescent|Cres\.?|Terrace|Highway|Hwy\.?|Square|Sq\.?|Gardens|Grove|"
+    r"Row|Mews|Parkway|Circle|Walk|Hill|Rise|Vale|Heights|Trail|Park)"
 )
-ADDRESS_EN_RE = re.compile(
-    rf"(?<![\w])\d{{1,5}}[A-Za-z]?\s(?:[A-Z][a-z]+\s){{1,3}}{_ST}(?![\w])(?:\s\d{{1,3}})?"
+_EN_TAIL = (
+    rf"\s(?:[A-Z][a-z]+\s){{1,3}}{_ST}(?![\w])(?:\s\d{{1,3}})?"
     r"(?:,?\s(?:Apt\.?|Apartment|Unit|Suite|Flat|#)\s?[\w\-]+)?"
     r"(?:,\s[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)?(?:,?\s[A-Z]{2}(?=[\s,.]|$))?"
     r"(?:,?\s(?:\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}))?"
 )
+ADDRESS_EN_RE = re.compile(rf"(?<![\w])\d{{1,5}}[A-Za-z]?{_EN_TAIL}")
+# "Flat 3, 22 Baker Street": checked just before a match (not scanned for everywhere).
+_FLAT_RE = re.compile(r"(?<![\w])(?:Flat|Unit|Apt\.?|Apartment)\s\w{1,4},?\s$")
+# The house number said in words ("twelve Baker Street"): run only when a street word is there.
+ADDRESS_EN_SPOKEN_RE = re.compile(rf"{NUMBER_WORDS_RE}{_EN_TAIL}")
 ADDRESS_SG_RE = re.compile(
     r"(?<![\w])(?:Blk|Block)\s\d{1,4}[A-Z]?\s(?:[A-Z][a-z]+\s?){1,4}(?:\d{1,2})?"
     r"(?:,?\s?#\d{1,3}-\d{1,4})?(?:,?\s(?:Singapore|S)\s?\(?\d{6}\)?)?"
 )
 
 
+_STREET_WORD_RE = re.compile(rf"\s{_ST}(?![\w])")
 _ID_HINT_WORDS = r"\b(?:jl|jln|jalan|gg|gang|komp|komplek|perum|perumahan|apartemen|apt)\b"
 _ID_ADDR_HINT = re.compile("(?i)" + _ID_HINT_WORDS)
 _ID_ADDR_HINT_LOW = re.compile(_ID_HINT_WORDS)  # for lower-cased ASCII: same answer, faster
@@ -426,17 +594,68 @@ def addresses(text: str, digits: bool = True) -> Iterator[Candidate]:
     regexes = [ADDRESS_EN_RE, ADDRESS_SG_RE] if digits else []
     if _id_address_hint(text):
         regexes.append(ADDRESS_ID_RE)
-    for regex in regexes:
-        for m in regex.finditer(text):
-            end = m.end()
-            while end > m.start() and text[end - 1] in " ,.":
-                end -= 1
-            yield (m.start(), end, "ADDRESS", 0.85)
+    matches = [m for regex in regexes for m in regex.finditer(text)]
+    if _STREET_WORD_RE.search(text) is not None and _has_number_word(text):
+        streets = [(max(0, m.start() - 60), m.start()) for m in _STREET_WORD_RE.finditer(text)]
+        # "twelve Baker Street": tried only where a run of number words starts
+        for run in _number_word_runs(text, streets):
+            m = ADDRESS_EN_SPOKEN_RE.match(text, run.start())
+            if m is not None:
+                matches.append(m)
+    for m in matches:
+        start, end = m.start(), m.end()
+        while end > start and text[end - 1] in " ,.":
+            end -= 1
+        if m.re is not ADDRESS_ID_RE:
+            flat = _FLAT_RE.search(text, max(0, start - 20), start)
+            start = flat.start() if flat is not None else start
+        yield (start, end, "ADDRESS", 0.85)
 
 
 # -- people ------------------------------------------------------------------------------------
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\-]*")
 _INTRO_TAIL_RE = re.compile(r"(?:\s+[A-Z][a-z]+)?(?:\s+(?:from|here|speaking|dari|di\s+sini)\b|,)")
+# After a greeting or thanks: the word closes the clause ("thanks Rina", "hi Declan, ...").
+_CLOSE_TAIL_RE = re.compile(
+    r"(?:\s+[A-Z][a-z]+)?(?:'s)?(?:\s*(?:[,.!?;)]|$)|\s+(?:ya|yah|ok|okay|please|tadi|kemarin|"
+    r"yesterday|today|again|juga|lagi|sekali|for|untuk|about|soal|from|dari|here|speaking|di|at|on)\b)"
+)
+_SPACES_RE = re.compile(r"\s+")
+# Spelling alphabets: "F for Freddie", "B as in Budi", "S untuk Siti" name a letter, not a person.
+_SPELLING_RE = re.compile(r"(?<![\w'])[A-Za-z]\s+(?:for|as\s+in|untuk|seperti)\s+$")
+
+
+def _spelling(text: str, start: int) -> bool:
+    return _SPELLING_RE.search(text, max(0, start - 12), start) is not None
+
+
+def _weak_name(text: str, m: re.Match[str], words: list[re.Match[str]], tokens: list[str]) -> int:
+    """Words of a name after a weak trigger that the name lists alone did not accept."""
+    family = surnames()
+    first = tokens[0]
+    low = first.lower().removesuffix("'s")
+    if low in NOT_NAME or low in FUNCTION_WORDS or len(low) < 2:
+        return 0
+    after = text[m.start("name") + words[0].end() :]
+    if first[0].isupper():
+        # "this is Declan from ...", "It's Siobhan here", "Saya Sutrisno Nasution"
+        if _INTRO_TAIL_RE.match(after) or (len(tokens) > 1 and tokens[1].lower() in family):
+            return name_extent(tokens, "title")
+        trigger = _SPACES_RE.sub(" ", m.group("weak").lower())
+        if trigger in GREETINGS and _CLOSE_TAIL_RE.match(after):
+            return name_extent(tokens, "title")
+        return 0
+    # lower-case ASR: "this is rina from ...", "thanks rina"
+    if low in given_names() and low not in AMBIGUOUS:
+        trigger = _SPACES_RE.sub(" ", m.group("weak").lower())
+        if _INTRO_TAIL_RE.match(after) or (trigger in GREETINGS and _CLOSE_TAIL_RE.match(after)):
+            return name_extent(tokens, "strong")
+    return 0
+
+
+def _name_end(text: str, start: int, end: int) -> int:
+    """``end`` without a possessive "'s" ("Mr Tan's account")."""
+    return end - 2 if end - start > 2 and text[end - 2 : end] == "'s" else end
 
 
 def people(text: str) -> Iterator[Candidate]:
@@ -449,16 +668,12 @@ def people(text: str) -> Iterator[Candidate]:
         words = list(_WORD_RE.finditer(m.group("name")))
         tokens = [w.group() for w in words]
         count = name_extent(tokens, strength)
-        if not count and strength == "weak" and tokens and tokens[0][0].isupper():
-            # "this is Declan from ...", "It's Siobhan here", "Saya Sutrisno Nasution"
-            after = text[name_start + words[0].end() :]
-            low = tokens[0].lower()
-            if low not in NOT_NAME and (
-                _INTRO_TAIL_RE.match(after) or (len(tokens) > 1 and tokens[1].lower() in family)
-            ):
-                count = name_extent(tokens, "title")
+        if not count and strength == "weak" and tokens:
+            count = _weak_name(text, m, words, tokens)
+        if count and _spelling(text, name_start):
+            count = 0
         if count:
-            end = name_start + words[count - 1].end()
+            end = _name_end(text, name_start, name_start + words[count - 1].end())
             yield (name_start, end, "PERSON", 0.9 if strength != "weak" else 0.8)
             pos = end
         else:
@@ -466,7 +681,7 @@ def people(text: str) -> Iterator[Candidate]:
     for m in CAP_RUN_RE.finditer(text):
         words = m.group().split()
         first = words[0].lower()
-        if first in given and first not in AMBIGUOUS:
+        if first in given and first not in AMBIGUOUS and not _spelling(text, m.start()):
             count = 1
             for w in words[1:]:
                 low = w.lower()
@@ -481,4 +696,5 @@ def people(text: str) -> Iterator[Candidate]:
                 for w in span:
                     pos = text.index(w, pos) + len(w)
                 end = pos
+            end = _name_end(text, m.start(), end)
             yield (m.start(), end, "PERSON", 0.75 if count > 1 or first in family else 0.7)

@@ -32,7 +32,7 @@ HAS_WORD_RE = re.compile(
 )
 
 
-def _by_first_letter(words: list[str]) -> str:
+def by_first_letter(words: list[str]) -> str:
     """``w1|w2|...`` grouped by first letter, order kept within a letter.
 
     Words with different first letters never match at the same place, so the regex
@@ -46,10 +46,10 @@ def _by_first_letter(words: list[str]) -> str:
 
 # The same patterns for ASCII text, matched case-sensitively against its lower-cased
 # copy (same offsets, same answers as IGNORECASE, several times faster).
-_TOKEN_LOW = r"(?:(?:" + _by_first_letter(_WORDS) + r")(?![\w])|\d+(?![\w]))"
+_TOKEN_LOW = r"(?:(?:" + by_first_letter(_WORDS) + r")(?![\w])|\d+(?![\w]))"
 _RUN_LOW_RE = re.compile(r"(?<![\w])" + _TOKEN_LOW + r"(?:[\s,.\-]{1,3}" + _TOKEN_LOW + r")+")
 _HAS_WORD_LOW_RE = re.compile(
-    r"\b(?:" + _by_first_letter([w for w in _WORDS if len(w) > 2]) + r")\b"
+    r"\b(?:" + by_first_letter([w for w in _WORDS if len(w) > 2]) + r")\b"
 )
 _LETTER_RE = re.compile(r"[^\W\d_]")
 
@@ -167,3 +167,108 @@ def normalise(text: str) -> tuple[str, OffsetMap]:
     starts.extend(range(pos, len(text)))
     ends.extend(range(pos + 1, len(text) + 1))
     return "".join(pieces), OffsetMap(tuple(starts), tuple(ends))
+
+
+# -- number words with tens and teens: spoken dates ("the fifth of May nineteen ninety",
+# "expiry twelve twenty seven", "dua belas dua puluh tujuh") ----------------------------
+_UNITS = {**{k: int(v) for k, v in _EN.items() if k != "o"}, **{k: int(v) for k, v in _ID.items()}}
+_TEENS = {
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "sepuluh": 10, "sebelas": 11,
+}  # fmt: skip
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}  # fmt: skip
+_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
+}  # fmt: skip
+_SCALES = {"hundred": 100, "thousand": 1000, "ratus": 100, "ribu": 1000}
+_SE_SCALES = {"seratus": 100, "seribu": 1000}
+_ID_SUFFIX = {"belas", "puluh"}
+NUMBER_WORDS = sorted(
+    [*_UNITS, *_TEENS, *_TENS, *_ORDINALS, *_SCALES, *_SE_SCALES, *_ID_SUFFIX],
+    key=len,
+    reverse=True,
+)
+# A run of number words ("nineteen eighty-five", "sembilan belas sembilan puluh").
+NUMBER_WORDS_RE = (
+    r"(?i:(?:"
+    + "|".join(NUMBER_WORDS)
+    + r")(?:[\s-]+(?:and\s+|dan\s+)?(?:"
+    + "|".join(NUMBER_WORDS)
+    + r"))*)(?![\w])"
+)
+_NW_TOKEN_RE = re.compile(r"[a-z]+")
+
+
+def number_chunks(words: str) -> list[int] | None:
+    """The numbers a run of number words says, chunk by chunk, or None.
+
+    "twelve twenty seven" -> [12, 27]; "oh five twenty nine" -> [5, 29];
+    "nineteen ninety" -> [19, 90]; "two thousand and three" -> [2003];
+    "dua belas dua puluh tujuh" -> [12, 27]; "the fifth" is handled by the caller.
+    """
+    tokens = [t for t in _NW_TOKEN_RE.findall(words.lower()) if t not in ("and", "dan")]
+    if not tokens:
+        return None
+    if any(t in _SCALES or t in _SE_SCALES for t in tokens):
+        total = current = 0
+        for i, t in enumerate(tokens):
+            if t in _SE_SCALES:
+                total += _SE_SCALES[t]
+            elif t in _SCALES:
+                scale = _SCALES[t]
+                current = max(current, 1) * scale
+                if scale == 1000:
+                    total, current = total + current, 0
+            elif t in _TEENS or t in _TENS or t in _ORDINALS:
+                current += _TEENS.get(t) or _TENS.get(t) or _ORDINALS[t]
+            elif t in _UNITS:
+                nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+                if nxt == "belas":
+                    current += 10 + _UNITS[t]
+                elif nxt == "puluh":
+                    current += 10 * _UNITS[t]
+                else:
+                    current += _UNITS[t]
+        return [total + current]
+    chunks: list[int] = []
+    open_tens = False  # the last chunk is a bare tens ("twenty", "dua puluh") a unit can join
+    zero = False  # "oh five": the last token was a spoken zero
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if t in _UNITS and nxt in _ID_SUFFIX:
+            value = _UNITS[t] * 10 if nxt == "puluh" else 10 + _UNITS[t]
+            chunks.append(value)
+            open_tens = nxt == "puluh"
+            zero = False
+            i += 2
+            continue
+        if t in _ID_SUFFIX:
+            return None
+        if t in _UNITS:
+            if open_tens and _UNITS[t]:
+                chunks[-1] += _UNITS[t]
+            elif zero:
+                chunks[-1] = _UNITS[t]
+            else:
+                chunks.append(_UNITS[t])
+            zero = _UNITS[t] == 0 and not open_tens
+            open_tens = False
+        elif t in _TENS:
+            chunks.append(_TENS[t])
+            open_tens, zero = True, False
+        elif open_tens and _ORDINALS.get(t, 10) < 10:
+            chunks[-1] += _ORDINALS[t]  # "twenty-first"
+            open_tens = zero = False
+        else:
+            chunks.append(_TEENS.get(t) or _ORDINALS[t])
+            open_tens = zero = False
+        i += 1
+    return chunks

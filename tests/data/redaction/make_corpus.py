@@ -246,6 +246,84 @@ PASSWORDS = [
 ]
 
 
+# Second-round names: bare first names from many traditions (several deliberately unlisted).
+GREET_FIRST = [
+    "Rina",
+    "Declan",
+    "Tigor",
+    "Asep",
+    "Ketut",
+    "Kumar",
+    "Chinedu",
+    "Siobhan",
+    "Ucok",
+    "Hui Min",
+    "Nurul",
+    "Thabo",
+    "Faridah",
+    "Lamhot",
+    "Darmawan",
+    "Priyanka",
+]
+LOWER_FIRST = ["rina", "budi", "kevin", "sarah", "wayan", "kumar", "asep", "dewi"]
+EN_UNITS = [*EN_DIG[:10]]
+EN_TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+            "seventeen", "eighteen", "nineteen"]  # fmt: skip
+EN_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+EN_ORD = ["", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+          "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
+          "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth"]  # fmt: skip
+ID_PASSWORDS = ["mawarmerah", "kopisusu", "nasigoreng", "rahasiaku", "kucingoren"]
+
+
+def en_words(n: int) -> str:
+    """1-99 in English words."""
+    if n < 10:
+        return EN_UNITS[n]
+    if n < 20:
+        return EN_TEENS[n - 10]
+    tens, unit = divmod(n, 10)
+    return EN_TENS[tens] + (f" {EN_UNITS[unit]}" if unit else "")
+
+
+def id_words(n: int) -> str:
+    """1-99 in Indonesian words."""
+    if n < 10:
+        return ID_DIG[n]
+    if n == 10:
+        return "sepuluh"
+    if n == 11:
+        return "sebelas"
+    if n < 20:
+        return f"{ID_DIG[n - 10]} belas"
+    tens, unit = divmod(n, 10)
+    return f"{ID_DIG[tens]} puluh" + (f" {ID_DIG[unit]}" if unit else "")
+
+
+def spoken_form(kind: str, lang: str) -> str:
+    """Expiries, dates of birth and house numbers said the way people say them."""
+    words = en_words if lang == "en" else id_words
+    if kind == "CARD_EXPIRY":
+        month, year = R.randint(1, 12), R.randint(25, 31)
+        head = (
+            ("oh " + EN_UNITS[month])
+            if lang == "en" and month < 10 and R.random() < 0.5
+            else words(month)
+        )
+        return f"{head} {words(year)}"
+    if kind == "DATE_OF_BIRTH":
+        d, m, y = R.randint(1, 20), R.randint(1, 12), R.randint(1950, 1999)
+        if lang == "en":
+            return f"{EN_ORD[d]} of {MONTH_EN[m - 1]} nineteen {en_words(y - 1900)}"
+        return f"{id_words(d)} {MONTH_ID[m - 1]} sembilan belas {id_words(y - 1900)}"
+    if kind == "ADDRESS":
+        if lang == "en":
+            house = en_words(R.randint(2, 99))
+            return f"{house} {R.choice(EN_STREETS)} {R.choice(['Street', 'Road', 'Avenue'])}"
+        return f"Jalan {R.choice(ID_STREETS)} nomor {id_words(R.randint(2, 99))}"
+    raise KeyError(kind)
+
+
 def digits(n: int) -> str:
     return "".join(R.choice("0123456789") for _ in range(n))
 
@@ -435,6 +513,28 @@ def dob(lang: str) -> str:
 
 
 def value_for(kind: str, form: str, lang: str) -> str:
+    if form in ("spoken_en", "spoken_id") and kind in ("CARD_EXPIRY", "DATE_OF_BIRTH", "ADDRESS"):
+        return spoken_form(kind, form.split("_")[1])
+    if kind == "PERSON" and form == "greet":
+        return R.choice(GREET_FIRST)
+    if kind == "PERSON" and form == "lower":
+        return R.choice(LOWER_FIRST)
+    if kind == "PERSON" and form == "surname":
+        return R.choice(EN_LAST)
+    if kind == "CREDIT_CARD" and form == "discover":
+        num = luhn_complete(R.choice(["6011", "65", "644"]), 16)
+        return R.choice([" ", "-", ""]).join(num[i : i + 4] for i in range(0, 16, 4))
+    if kind == "CARD_CVV" and form == "amex":
+        return digits(4)
+    if kind == "CARD_EXPIRY" and form == "compact":
+        month, year = R.randint(1, 12), R.randint(25, 31)
+        return R.choice([f"{month:02d}{year}", f"{month:02d} {year}"])
+    if kind == "SECRET" and form == "idpw":
+        return R.choice(ID_PASSWORDS)
+    if kind == "EMAIL_ADDRESS" and form == "spoken":
+        first, last = R.choice(EN_FIRST).lower(), R.choice(EN_LAST).lower()
+        domain = R.choice(["gmail dot com", "yahoo dot co dot id", "outlook dot com"])
+        return f"{first.replace(' ', '')} dot {last} at {domain}"
     if kind == "CREDIT_CARD":
         v = card("plain" if form.startswith("spoken") else "")
     elif kind == "ID_NIK":
@@ -554,7 +654,7 @@ def render(template: str, lang: str) -> tuple[str, list[dict[str, object]]]:
     return "".join(out), spans
 
 
-from templates import EN, ID, SPLIT  # noqa: E402
+from templates import EN, EN2, ID, ID2, SPLIT  # noqa: E402
 
 
 def main() -> None:
@@ -605,6 +705,19 @@ def main() -> None:
                         "kind": "split",
                         "interaction": interaction,
                         "turn": t,
+                        "text": text,
+                        "entities": spans,
+                    }
+                )
+    for lang, templates in (("en", EN2), ("id", ID2)):
+        for t_index, (kind, template) in enumerate(templates):
+            for rep in range(3):
+                text, spans = render(template, lang)
+                rows.append(
+                    {
+                        "id": f"{lang}2-{t_index:03d}-{rep}",
+                        "lang": lang,
+                        "kind": kind,
                         "text": text,
                         "entities": spans,
                     }

@@ -166,3 +166,47 @@ SPLIT = [
     ),
     ("en", ("ID_NIK", ["my NIK is <A>", "<B>"])),
 ]
+
+# Second round (rendered after SPLIT, so the rows above keep their values): bare names
+# after greetings and thanks, lower-case ASR names, names from more traditions, spoken
+# dates, expiries and addresses, compact expiries, Discover cards, Amex CIDs, passwords
+# read out in Indonesian, and the negatives that look like them.
+EN2 = [
+    ("pos", "thanks {PERSON:greet}, that's all I needed"),
+    ("pos", "hi {PERSON:greet}, I'm calling about a charge on my statement"),
+    ("pos", "ok thank you {PERSON:greet}"),
+    ("pos", "Agent: this is {PERSON:lower} from Amanah Bank, how can I help?"),
+    ("pos", "I already spoke to {PERSON:greet} yesterday about this."),
+    ("pos", "Can you check whether Mr {PERSON:surname}'s account is still blocked?"),
+    ("spoken", "the expiry is {CARD_EXPIRY:spoken_en}"),
+    ("spoken", "my date of birth is the {DATE_OF_BIRTH:spoken_en}"),
+    ("spoken", "I live at {ADDRESS:spoken_en}"),
+    ("spoken", "my email is {EMAIL_ADDRESS:spoken}"),
+    ("spoken", "my social security number is {US_SSN:spoken_en}"),
+    ("pos", "expiry date {CARD_EXPIRY:compact} and the card is {CREDIT_CARD:discover}"),
+    ("pos", "It's an Amex, the CID on the front is {CARD_CVV:amex}."),
+    ("pos", "the four digit code on the front of the card is {CARD_CVV:amex}"),
+    ("neg", "promo code SAVE20 expires 12/31, can I still use it?"),
+    ("neg", "my appointment is on 10/14 at the branch"),
+    ("neg", "thank you so much, bye"),
+    ("neg", "hi there, I have a question about my bill"),
+    ("neg", "that's B for Benjamin, then R for Robert"),
+]
+
+ID2 = [
+    ("pos", "makasih {PERSON:greet}, sudah jelas"),
+    ("pos", "halo {PERSON:greet}, saya mau tanya soal tagihan"),
+    ("pos", "terima kasih {PERSON:greet}"),
+    ("pos", "tadi saya sudah bicara sama {PERSON:greet} di telepon"),
+    ("pos", "selamat pagi, ini {PERSON:lower} dari Amanah Bank"),
+    ("spoken", "masa berlakunya {CARD_EXPIRY:spoken_id}"),
+    ("spoken", "tanggal lahir saya {DATE_OF_BIRTH:spoken_id}"),
+    ("spoken", "alamatnya {ADDRESS:spoken_id}"),
+    ("pos", "kata sandinya {SECRET:idpw}"),
+    ("pos", "sandi saya {SECRET:idpw} kak"),
+    ("pos", "masa berlaku {CARD_EXPIRY:compact}, kartunya {CREDIT_CARD:discover}"),
+    ("pos", "kartu Amex, kode 4 digit di depan kartu {CARD_CVV:amex}"),
+    ("neg", "kode promo HEMAT50 berlaku sampai 12/31 ya kak"),
+    ("neg", "janji temu di cabang tanggal 10/14"),
+    ("neg", "terima kasih banyak ya"),
+]
