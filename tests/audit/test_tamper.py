@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import text
 
 from amanah.audit.checkpoint import Checkpoint, parse_checkpoint, sign_checkpoint
+from amanah.audit.index import data_rows
 from amanah.audit.log import AuditLog, parse_checkpoint_size
 from amanah.audit.merkle import CompactRange, MemoryTree
 
@@ -46,6 +47,11 @@ def rebuild_everything_but_signatures(system) -> None:
         for idx in range(tree.size >> level):
             sql(system, "INSERT INTO audit_nodes (level, idx, hash) VALUES (:l, :i, :h)",
                 l=level, i=idx, h=tree.node(level, idx))  # fmt: skip
+    sql(system, "DELETE FROM audit_index")  # the query index, derived from the entries
+    for seq, data in rows:
+        for kind, value, at, s in data_rows(seq, bytes(data)):
+            sql(system, "INSERT INTO audit_index (kind, value, at, seq) VALUES (:k, :v, :a, :s)",
+                k=kind, v=value, a=at, s=s)  # fmt: skip
     cr = tree.compact_range()
     sql(system, "UPDATE audit_tree_head SET size = :n, compact_range = :c, checkpoint_size = 0",
         n=cr.size, c=cr.to_bytes())  # fmt: skip

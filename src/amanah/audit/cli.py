@@ -202,3 +202,148 @@ def prove_consistency(
     if not ok:
         typer.echo("the proof does not verify against the stored tree", err=True)
         raise typer.Exit(1)
+
+
+# --- forensic queries ------------------------------------------------------------------------
+
+Since = Annotated[
+    str | None,
+    typer.Option("--since", help="From this time (ISO 8601, inclusive; UTC if no zone)."),
+]
+Until = Annotated[
+    str | None,
+    typer.Option("--until", help="Up to this time (ISO 8601, exclusive; UTC if no zone)."),
+]
+Format = Annotated[str, typer.Option("--format", help="table, csv or json.")]
+Proofs = Annotated[
+    bool, typer.Option("--proofs", help="Add each entry's inclusion proof (latest checkpoint).")
+]
+Limit = Annotated[int, typer.Option("--limit", min=1, help="At most this many entries.")]
+
+
+def _time(value: str | None, option: str):
+    from datetime import UTC, datetime
+
+    if value is None:
+        return None
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter("not an ISO 8601 date or time", param_hint=option) from None
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at
+
+
+def _query(name: str, value: str | None, since, until, fmt, proofs, limit) -> None:
+    from amanah.audit import queries
+
+    if fmt not in ("table", "csv", "json"):
+        raise typer.BadParameter("must be table, csv or json", param_hint="--format")
+    start, end = _time(since, "--since"), _time(until, "--until")
+    run = {
+        "who-accessed": queries.who_accessed,
+        "accessed-by": queries.accessed_by,
+        "reveals": queries.reveals_of,
+    }
+    system = _system()
+    try:
+        log = _log(system)
+        if name == "exports":
+            result = queries.exports(log, start, end, proofs=proofs, limit=limit)
+        else:
+            result = run[name](log, value, start, end, proofs=proofs, limit=limit)
+    finally:
+        system.close()
+    if fmt == "json":
+        sys.stdout.write(queries.render_json(result))
+    elif fmt == "csv":
+        sys.stdout.write(queries.render_csv(result))
+    else:
+        _table(result)
+    if result.truncated:
+        typer.echo(f"only the first {limit} entries: use --limit or narrow the time", err=True)
+    if any(item.proof_ok is False for item in result.entries):
+        typer.echo("some inclusion proofs do not verify: run `amanah audit verify`", err=True)
+        raise typer.Exit(1)
+
+
+def _table(result) -> None:
+    from rich.table import Table
+
+    table = Table(box=None, header_style="bold")
+    columns = ["seq", "at (UTC)", "actor", "action", "outcome", "subjects", "fields", "purpose"]
+    if result.tree_size is not None:
+        columns.append("proof")
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for item in result.entries:
+        e = item.entry
+        row = [
+            str(item.seq),
+            e.at.strftime("%Y-%m-%d %H:%M:%S"),
+            e.actor,
+            e.action,
+            e.outcome,
+            " ".join(e.subject_ids[:3])
+            + (f" +{len(e.subject_ids) - 3}" if len(e.subject_ids) > 3 else ""),
+            " ".join(e.fields),
+            e.purpose or "",
+        ]
+        if result.tree_size is not None:
+            row.append("ok" if item.proof_ok else "FAILS")
+        table.add_row(*row)
+    out.print(table)
+    tail = f"{len(result.entries)} entries"
+    if result.tree_size is not None:
+        tail += f"; proofs against the signed checkpoint of size {result.tree_size}"
+    out.print(tail)
+
+
+@app.command("who-accessed")
+def who_accessed(
+    customer: Annotated[str, typer.Argument(help="Customer id (cus_...).")],
+    since: Since = None,
+    until: Until = None,
+    fmt: Format = "table",
+    proofs: Proofs = False,
+    limit: Limit = 1000,
+) -> None:
+    """Every audit entry about CUSTOMER: views, reveals, searches, changes, exports."""
+    _query("who-accessed", customer, since, until, fmt, proofs, limit)
+
+
+@app.command("accessed-by")
+def accessed_by(
+    actor: Annotated[str, typer.Argument(help="Staff or service-account id.")],
+    since: Since = None,
+    until: Until = None,
+    fmt: Format = "table",
+    proofs: Proofs = False,
+    limit: Limit = 1000,
+) -> None:
+    """Everything ACTOR did, as recorded on the trail."""
+    _query("accessed-by", actor, since, until, fmt, proofs, limit)
+
+
+@app.command("reveals")
+def reveals(
+    field: Annotated[str, typer.Option("--field", help="Field name, e.g. phone.")],
+    since: Since = None,
+    until: Until = None,
+    fmt: Format = "table",
+    proofs: Proofs = False,
+    limit: Limit = 1000,
+) -> None:
+    """Every reveal of the field FIELD (allowed, masked or denied)."""
+    _query("reveals", field, since, until, fmt, proofs, limit)
+
+
+@app.command("exports")
+def exports(
+    since: Since = None,
+    until: Until = None,
+    fmt: Format = "table",
+    proofs: Proofs = False,
+    limit: Limit = 1000,
+) -> None:
+    """Every export of customer data (who, when, purpose, which customers)."""
+    _query("exports", None, since, until, fmt, proofs, limit)

@@ -62,6 +62,8 @@ from amanah.audit.errors import (
     CheckpointSignatureError,
     ProofRangeError,
 )
+from amanah.audit.index import IndexCheck
+from amanah.audit.index import entry_rows as entry_index_rows
 from amanah.audit.merkle import (
     EMPTY_ROOT,
     CompactRange,
@@ -223,6 +225,9 @@ class TrailChecker:
       (forged, altered, or signed by another key); ``bad-checkpoint``: malformed.
     - ``inconsistent``: the trusted checkpoint's tree is not a prefix of this one.
     - ``head-mismatch``: the stored tree head does not match the recomputed tree.
+    - ``index-mismatch``: the query index (``amanah.audit.index``) differs from the
+      one recomputed from the entries: queries may have missed entries (the
+      database verify only; an export has no index).
     """
 
     def __init__(self, origin: str, public_key: bytes) -> None:
@@ -638,12 +643,15 @@ class AuditLog:
             entry_rows: list[tuple[int, bytes, bytes]] = []
             node_rows: list[tuple[int, int, bytes]] = []
             due: list[tuple[int, bytes]] = []
+            index_rows: list[tuple[str, str, int, int]] = []
             append_nodes = cr.append_hash_nodes
+            index_entry = entry_index_rows
             for offset, entry in enumerate(entries):
                 seq = start + offset
                 data = entry.canonical_bytes(seq)
                 h = leaf_hash(data)
                 entry_rows.append((seq, data, h))
+                index_entry(seq, entry, index_rows)
                 made = append_nodes(h)
                 if made:
                     node_rows.extend(made)
@@ -656,6 +664,10 @@ class AuditLog:
             conn.exec_driver_sql(
                 f"INSERT INTO audit_entries (seq, data, leaf_hash) VALUES ({ph}, {ph}, {ph})",
                 entry_rows,
+            )
+            conn.exec_driver_sql(
+                f"INSERT INTO audit_index (kind, value, at, seq) VALUES ({ph}, {ph}, {ph}, {ph})",
+                index_rows,
             )
             if node_rows:
                 conn.exec_driver_sql(
@@ -860,7 +872,8 @@ class AuditLog:
         checker = TrailChecker(self.origin, self.public_key)
         with self._read() as conn:
             head = self._head(conn)
-            checker.add_entries(self.iter_entries(conn))
+            index = IndexCheck()
+            checker.add_entries(index.feed(self.iter_entries(conn)))
             checker.finish_entries(int(head.size))
             checkpoints = list(self.iter_checkpoints(conn))
             checker.check_checkpoints(checkpoints)
@@ -870,6 +883,7 @@ class AuditLog:
             checker.check_nodes(
                 (lvl, idx, bytes(h)) for lvl, idx, h in conn.execute(q).yield_per(20000)
             )
+            index.compare(conn, checker.problem)
         tree = checker.tree
         if head.size <= tree.size:
             try:

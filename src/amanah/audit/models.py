@@ -9,6 +9,8 @@ checkpoints, and the one-row tree head.
   proof is then O(log n) primary-key lookups (one batched query), whatever the
   log size.
 - ``audit_checkpoints``: every signed checkpoint (C2SP signed note) by size.
+- ``audit_index``: the query index (``amanah.audit.index``): ``(kind, value, at,
+  seq)`` rows derived from the entries, for the forensic queries. Untrusted.
 - ``audit_tree_head``: a single row (``id = 1``) holding the serialized
   ``CompactRange`` of the whole log. Every append locks it first, which is what
   serializes concurrent writers and keeps the tree from forking; it also lets an
@@ -23,7 +25,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import BigInteger, Integer, LargeBinary, SmallInteger, Text
+from sqlalchemy import BigInteger, Integer, LargeBinary, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from amanah.db import Base, UTCDateTime, utcnow
@@ -47,6 +49,16 @@ class AuditNode(Base):
     level: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
     idx: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+class AuditIndexRow(Base):
+    __tablename__ = "audit_index"
+    __table_args__: ClassVar[dict[str, Any]] = {"sqlite_with_rowid": False}
+
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200), primary_key=True)
+    at: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
 
 
 class AuditCheckpoint(Base):

@@ -65,6 +65,7 @@ EXPORT_KINDS: tuple[str, ...] = (
 )
 DEFAULT_FIELDS: tuple[str, ...] = ("full_name", "phone", "email")
 MAX_DECOYS = 25
+AUDIT_IDS_PER_ENTRY = 256  # an audit entry holds at most 256 subject ids
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 
@@ -358,6 +359,7 @@ def create_export(system: ExportSystem, principal: Principal, spec: ExportSpec) 
                             digest=decoy_digest(digest_key, kind, normalized),
                         )
                     )
+    _record_export(system, principal, spec, export_id, real, withheld, masked)
     system.bus.publish(
         ActivityEvent(
             action="export.create",
@@ -381,6 +383,41 @@ def create_export(system: ExportSystem, principal: Principal, spec: ExportSpec) 
         withheld=withheld,
         masked=masked,
     )
+
+
+def _record_export(
+    system: ExportSystem,
+    principal: Principal,
+    spec: ExportSpec,
+    export_id: str,
+    real: Sequence[_Row],
+    withheld: int,
+    masked: int,
+) -> None:
+    """``export.create`` on the audit trail: the exported customer ids (at most
+    ``AUDIT_IDS_PER_ENTRY`` per entry, in parts), fields, purpose and the export id;
+    never the recipient's name (it may be personal data; the export record has it)."""
+    trail = getattr(system, "trail", None)
+    if trail is None:
+        return
+    ids = [row.customer_id for row in real if row.customer_id is not None]
+    chunks = [ids[i : i + AUDIT_IDS_PER_ENTRY] for i in range(0, len(ids), AUDIT_IDS_PER_ENTRY)]
+    chunks = chunks or [[]]
+    for part, chunk in enumerate(chunks, start=1):
+        trail.record(
+            principal.id,
+            "export.create",
+            subject_ids=chunk,
+            fields=spec.fields,
+            purpose=spec.purpose,
+            export_id=export_id,
+            part=part,
+            parts=len(chunks),
+            records=len(ids),
+            withheld=withheld,
+            masked=masked,
+            format=spec.format,
+        )
 
 
 def list_exports(
