@@ -36,7 +36,8 @@ def test_activity_is_audited_and_verifiable(
     assert ("field.reveal", "allow", ("card",)) in entries
     assert actions[-1] == "identity.signin.failed"
     reveal = next(e for e in system.bus.events if e.action == "field.reveal")
-    assert reveal.customer_id == cid and reveal.extra == {"purpose": "chargeback"}
+    assert reveal.customer_id == cid
+    assert reveal.extra == {"purpose": "chargeback", "principal_kind": "service"}
 
     report = log_for_system(system).verify()
     assert report.ok, report.reason

@@ -83,5 +83,23 @@ def build(settings: Settings, keyring: Keyring | None = None) -> System:
     system.identity = Identity.from_settings(factory, settings, events=events)
     gate.register(system.identity.gate_input(unbound=Outcome.ALLOW_MASKED))
     install_honeytokens(system)
-    install_responses(system)
+    install_detection(system)
     return system
+
+
+def install_detection(system: System) -> None:
+    """Live detection on this process's bus: alerts stored, the agent's risk weighed by the
+    gate, and new or escalated alerts answered by the response playbook."""
+    from amanah.detection.engine import Detector
+    from amanah.detection.responses import ResponseQueue
+    from amanah.detection.risk import RiskInput
+    from amanah.detection.store import AlertStore, StoreSink
+
+    responder = install_responses(system)
+
+    respond = ResponseQueue(responder.respond)
+    store = AlertStore(system.factory)
+    detector = Detector(sinks=[StoreSink(store), respond])
+    system.gate.register(RiskInput(detector.book))
+    system.bus.subscribe(lambda event: detector.on_activity(event))
+    system.extras["detector"] = detector

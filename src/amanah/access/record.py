@@ -37,7 +37,10 @@ def decision_recorder(trail: Trail, publish: Callable[[ActivityEvent], None]) ->
                 interaction_id=request.interaction_id,
                 fields=request.fields,
                 outcome=outcome,
-                extra={"purpose": request.purpose} if request.purpose else {},
+                extra={
+                    "principal_kind": request.principal.kind,
+                    **({"purpose": request.purpose} if request.purpose else {}),
+                },
             )
         )
 

@@ -58,6 +58,10 @@ class Detector:
         bus.subscribe(self.on_activity)
 
     def on_activity(self, event: ActivityEvent) -> None:
+        """Live events from the bus. Service accounts (the telephony platform, the CRM)
+        read customers by design and are not agents: only people are profiled."""
+        if event.extra.get("principal_kind") == "service":
+            return
         converted = from_activity(event)
         with self._lock:
             self.process(converted)

@@ -36,6 +36,7 @@ The alert is duck-typed (``AlertLike``): the detection engine defines the real c
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -539,3 +540,29 @@ def install_responses(system: Any, playbook: Playbook | None = None, **kwargs: A
     system.gate.register(responder.blocks)
     system.extras["responder"] = responder
     return responder
+
+
+class ResponseQueue:
+    """An alert sink that answers alerts on its own thread.
+
+    Responses call identity, which publishes events that the detector consumes:
+    answering inline would re-enter the detector while it holds its lock, and
+    would make the request that raised the alert wait for emails and webhooks.
+    """
+
+    def __init__(self, respond: Callable[[Any], object]) -> None:
+        self._respond = respond
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="amanah-responses", daemon=True)
+        self._thread.start()
+
+    def on_alert(self, alert: Any) -> None:
+        self._queue.put(alert)
+
+    def _run(self) -> None:
+        while True:
+            alert = self._queue.get()
+            try:
+                self._respond(alert)
+            except Exception:
+                log.exception("responding to an alert failed")
