@@ -55,9 +55,8 @@ def test_alerts_round_trip_and_lifecycle(system) -> None:
 
 
 def test_live_detector_on_the_system_bus_stores_alerts(system) -> None:
+    """Every system runs a live detector on its bus (bootstrap.install_detection)."""
     store = AlertStore(system.factory)
-    detector = Detector(sinks=[StoreSink(store)])
-    detector.attach(system.bus)
     system.bus.publish(
         ActivityEvent(action="honeytoken.read", actor="agent-7", customer_id="cus_decoy")
     )

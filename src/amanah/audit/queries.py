@@ -163,7 +163,10 @@ def exports(
 def _utc(at: datetime | None) -> datetime | None:
     if at is None:
         return None
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+    try:
+        return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+    except OverflowError:  # e.g. 9999-12-31T23:59-23:59 has no UTC equivalent
+        raise InvalidInput("the time is out of range") from None
 
 
 def _iso(at: datetime | None) -> str | None:
