@@ -4,11 +4,14 @@ keyring, the gate and its inputs, and the domain services."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from amanah.access.gate import Gate, Outcome
+from amanah.access.policy import FieldPolicy, FieldRoleInput
 from amanah.access.record import decision_recorder
 from amanah.audit.log import log_for_system
 from amanah.audit.trail import NullTrail, Trail
@@ -22,6 +25,7 @@ from amanah.identity.service import Identity
 from amanah.settings import Settings
 from amanah.vault.interactions import Interactions
 from amanah.vault.keys import DataKeys
+from amanah.vault.live import LiveInteractionInput
 from amanah.vault.service import Vault
 
 
@@ -78,7 +82,10 @@ def build(settings: Settings, keyring: Keyring | None = None) -> System:
         system.bus = nats_bus_from_settings(settings)
     system.trail = Trail(log_for_system(system))
     vault.trail = interactions.trail = system.trail
-    gate.observe(decision_recorder(system.trail, lambda event: system.bus.publish(event)))
+    publish = lambda event: system.bus.publish(event)  # noqa: E731 - whatever bus is current
+    gate.observe(decision_recorder(system.trail, publish))
+    interactions.publish = publish
+    install_field_policy(system)
     events = TrailEvents(system.trail, BusEvents(system.bus))
     system.identity = Identity.from_settings(factory, settings, events=events)
     gate.register(system.identity.gate_input(unbound=Outcome.ALLOW_MASKED))
@@ -87,10 +94,38 @@ def build(settings: Settings, keyring: Keyring | None = None) -> System:
     return system
 
 
+def install_field_policy(system: System) -> None:
+    """The configurable part of the gate: roles per field kind, and the field kinds that
+    need a live interaction of the agent with that customer (cards and national ids)."""
+    settings = system.settings
+    policy = FieldPolicy.parse(
+        settings.access_fields,
+        interaction_exempt_roles=frozenset(settings.interaction_exempt_roles),
+    )
+    grace = timedelta(minutes=settings.interaction_grace_minutes)
+    system.gate.register(FieldRoleInput(policy))
+    system.gate.register(LiveInteractionInput(system.factory, policy, grace=grace))
+    system.extras["field_policy"] = policy
+
+
+def _identity_teams(system: System) -> dict[str, str]:
+    """Agent id -> team name from identity, so team baselines follow the real teams."""
+    if system.identity is None:
+        return {}
+    try:
+        names = dict(system.identity.teams())
+        accounts = system.identity.accounts()
+    except DBAPIError:  # a database not migrated yet (``amanah init`` builds before it migrates)
+        return {}
+    return {a.id: names[a.team_id] for a in accounts if a.team_id in names}
+
+
 def install_detection(system: System) -> None:
     """Live detection on this process's bus: alerts stored, the agent's risk weighed by the
     gate, and new or escalated alerts answered by the response playbook."""
+    from amanah.detection.config import config_from_settings
     from amanah.detection.engine import Detector
+    from amanah.detection.events import GeoResolver
     from amanah.detection.responses import ResponseQueue
     from amanah.detection.risk import RiskInput
     from amanah.detection.store import AlertStore, StoreSink
@@ -99,7 +134,10 @@ def install_detection(system: System) -> None:
 
     respond = ResponseQueue(responder.respond)
     store = AlertStore(system.factory)
-    detector = Detector(sinks=[StoreSink(store), respond])
+    settings = system.settings
+    geo = GeoResolver(settings.geoip_database) if settings.geoip_database else None
+    config = config_from_settings(settings, _identity_teams(system))
+    detector = Detector(config, sinks=[StoreSink(store), respond], geo=geo)
     system.gate.register(RiskInput(detector.book))
     system.bus.subscribe(lambda event: detector.on_activity(event))
     system.extras["detector"] = detector

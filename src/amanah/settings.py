@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import (
@@ -97,6 +97,37 @@ class Settings(BaseSettings):
     alert_webhook_secret: SecretStr | None = None
     alert_emails: list[str] = Field(default_factory=list)
     response_playbook: str | None = None
+
+    # the gate: which field kinds need what (see amanah.access.policy)
+    access_fields: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="Per field kind: live_interaction, roles."
+    )
+    interaction_exempt_roles: list[str] = Field(default_factory=lambda: ["privacy_officer"])
+    interaction_grace_minutes: float = Field(15.0, ge=0)
+
+    # detection: who is special, where people work, how to place an IP
+    detection_vip_customers: list[str] = Field(default_factory=list)
+    detection_vip_file: Path | None = Field(None, description="VIP customer ids, one a line.")
+    detection_honeytoken_customers: list[str] = Field(default_factory=list)
+    detection_home_countries: list[str] = Field(default_factory=list)
+    detection_teams: dict[str, str] = Field(
+        default_factory=dict, description="Agent id -> team, beyond identity's teams."
+    )
+    detection_warmup_days: float = Field(7.0, ge=0)
+    geoip_database: Path | None = Field(None, description="MaxMind City database (.mmdb).")
+
+    @field_validator("access_fields")
+    @classmethod
+    def _valid_field_rules(cls, value: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        from amanah.access.policy import FieldPolicy
+
+        FieldPolicy.parse(value)  # raises ValueError naming the bad key or role
+        return value
+
+    @field_validator("detection_home_countries")
+    @classmethod
+    def _upper_countries(cls, value: list[str]) -> list[str]:
+        return [c.upper() for c in value]
 
     @field_validator("default_region")
     @classmethod

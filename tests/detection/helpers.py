@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+from pathlib import Path
 
 from amanah.detection.config import DetectionConfig
 from amanah.detection.engine import Detector
@@ -74,3 +75,27 @@ def feed(detector: Detector, *events: Event) -> list:
 
 def rules_of(alerts) -> set[str]:
     return {a.rule for a in alerts}
+
+
+def build_mmdb(path: Path) -> Path:
+    """A small MaxMind City database: 203.0.113.0/24 in Jakarta, 100.64.0.0/10 in Moscow."""
+    from mmdb_writer import MMDBWriter
+    from netaddr import IPSet
+
+    writer = MMDBWriter(ip_version=4, database_type="GeoIP2-City", languages=["en"],
+                        description="amanah test")  # fmt: skip
+    writer.insert_network(
+        IPSet(["203.0.113.0/24"]),
+        {
+            "country": {"iso_code": "ID"},
+            "city": {"names": {"en": "Jakarta"}},
+            "location": {"latitude": -6.2088, "longitude": 106.8456},
+        },
+    )
+    writer.insert_network(
+        IPSet(["100.64.0.0/10"]),
+        {"country": {"iso_code": "RU"}, "city": {"names": {"en": "Moscow"}},
+         "location": {"latitude": 55.75, "longitude": 37.61}},
+    )  # fmt: skip
+    writer.to_db_file(str(path))
+    return path

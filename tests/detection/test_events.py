@@ -9,6 +9,7 @@ import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.detection.helpers import build_mmdb
 
 from amanah.detection.events import (
     GeoResolver,
@@ -123,31 +124,8 @@ def test_arbitrary_objects_are_events_or_reported(data) -> None:
     assert len(events) + len(reader.errors) == 1
 
 
-def _mmdb(path: Path) -> Path:
-    from mmdb_writer import MMDBWriter
-    from netaddr import IPSet
-
-    writer = MMDBWriter(ip_version=4, database_type="GeoIP2-City", languages=["en"],
-                        description="amanah test")  # fmt: skip
-    writer.insert_network(
-        IPSet(["203.0.113.0/24"]),
-        {
-            "country": {"iso_code": "ID"},
-            "city": {"names": {"en": "Jakarta"}},
-            "location": {"latitude": -6.2088, "longitude": 106.8456},
-        },
-    )
-    writer.insert_network(
-        IPSet(["100.64.0.0/10"]),
-        {"country": {"iso_code": "RU"}, "city": {"names": {"en": "Moscow"}},
-         "location": {"latitude": 55.75, "longitude": 37.61}},
-    )  # fmt: skip
-    writer.to_db_file(str(path))
-    return path
-
-
 def test_geo_from_a_maxmind_database_when_absent(tmp_path: Path) -> None:
-    geo = GeoResolver(_mmdb(tmp_path / "city.mmdb"))
+    geo = GeoResolver(build_mmdb(tmp_path / "city.mmdb"))
     line = '{"id": "e", "ts": "2026-09-01T00:00:00Z", "actor": "a", "action": "login.success"'
     reader = JsonlReader(geo=geo)
     events = list(

@@ -81,7 +81,7 @@ def responder(system, channels) -> Responder:
 
 
 def reveal(system: Any, agent: Agent):
-    request = AccessRequest(agent.principal, "reveal", "cus_1", ("card",), purpose="dispute")
+    request = AccessRequest(agent.principal, "reveal", "cus_1", ("phone",), purpose="dispute")
     try:
         ctx = system.identity.authenticate(agent.session_token)
     except InvalidCredentials:

@@ -110,7 +110,10 @@ class Gate:
     def decide(self, request: AccessRequest) -> Decision:
         verdicts = [(i.name, d) for i in self._inputs if (d := i.evaluate(request)) is not None]
         _, strictest = max(verdicts, key=lambda nd: nd[1].outcome)
-        decision = Decision(strictest.outcome, strictest.reason, tuple(n for n, _ in verdicts))
+        reason = strictest.reason
+        if strictest.outcome == Outcome.ALLOW:  # every input agreed: say everything it rests on
+            reason = "; ".join(d.reason for _, d in verdicts)
+        decision = Decision(strictest.outcome, reason, tuple(n for n, _ in verdicts))
         for observer in self._observers:
             observer(request, decision)
         return decision

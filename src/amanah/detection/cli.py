@@ -12,7 +12,7 @@ from typing import Annotated
 import orjson
 import typer
 
-from amanah.detection.config import DetectionConfig
+from amanah.detection.config import DetectionConfig, read_ids
 from amanah.detection.engine import Detector
 from amanah.detection.events import GeoResolver, JsonlReader
 
@@ -22,13 +22,6 @@ app = typer.Typer(no_args_is_help=True, help="Threat detection: replay activity 
 @app.callback()
 def detect() -> None:
     """Threat detection: behaviour analytics over activity events."""
-
-
-def _ids(path: Path | None) -> frozenset[str]:
-    if path is None:
-        return frozenset()
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(x.strip() for x in lines if x.strip() and not x.startswith("#"))
 
 
 @app.command()
@@ -55,7 +48,7 @@ def replay(
         typer.echo(f"error: no such file: {events}", err=True)
         raise typer.Exit(2)
     config = DetectionConfig(
-        vip_customers=_ids(vip_file), honeytoken_customers=frozenset(honeytokens or ())
+        vip_customers=read_ids(vip_file), honeytoken_customers=frozenset(honeytokens or ())
     )
     geo = GeoResolver(geoip) if geoip else None
 

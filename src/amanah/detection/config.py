@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from amanah.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from amanah.settings import Settings
 
 
 @dataclass
@@ -43,3 +51,29 @@ class DetectionConfig:
     # alerts
     group_window: float = 24 * 3600.0
     suppress_days: float = 14.0
+
+
+def read_ids(path: Path | None) -> frozenset[str]:
+    """Customer ids from a file, one a line; blank lines and ``#`` comments ignored."""
+    if path is None:
+        return frozenset()
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InvalidInput(f"cannot read the id list {path.name}: {exc.strerror}") from None
+    return frozenset(x.strip() for x in lines if x.strip() and not x.lstrip().startswith("#"))
+
+
+def config_from_settings(
+    settings: Settings, teams: Mapping[str, str] | None = None
+) -> DetectionConfig:
+    """The live detector's configuration: the settings' lists, plus teams known elsewhere
+    (identity's) under the settings' own ``detection_teams``, which win."""
+    return DetectionConfig(
+        vip_customers=frozenset(settings.detection_vip_customers)
+        | read_ids(settings.detection_vip_file),
+        honeytoken_customers=frozenset(settings.detection_honeytoken_customers),
+        teams={**(teams or {}), **settings.detection_teams},
+        home_countries=frozenset(settings.detection_home_countries),
+        warmup_days=settings.detection_warmup_days,
+    )

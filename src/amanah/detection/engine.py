@@ -18,7 +18,7 @@ from datetime import datetime
 from amanah.detection import rules
 from amanah.detection.alerts import Alert, AlertBook, AlertSink, Signal
 from amanah.detection.config import DetectionConfig
-from amanah.detection.events import Event, from_activity
+from amanah.detection.events import Event, GeoResolver, from_activity
 from amanah.detection.model import FEATURES, deviations, explain, score
 from amanah.detection.rules import METRIC_OF, VIEW_ACTIONS, AgentProfile, Organisation
 from amanah.events import ActivityEvent, EventBus
@@ -39,7 +39,9 @@ class Detector:
         book: AlertBook | None = None,
         record_features: FeatureRecorder | None = None,
         trace: Trace | None = None,
+        geo: GeoResolver | None = None,
     ) -> None:
+        self.geo = geo  # places live events that carry only an IP
         self.config = config or DetectionConfig()
         self.sinks: list[AlertSink] = list(sinks)
         self.book = book or AlertBook(self.config.group_window, self.config.suppress_days)
@@ -63,6 +65,8 @@ class Detector:
         if event.extra.get("principal_kind") == "service":
             return
         converted = from_activity(event)
+        if self.geo is not None:
+            self.geo.fill(converted)
         with self._lock:
             self.process(converted)
 

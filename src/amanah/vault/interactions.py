@@ -12,7 +12,9 @@ are rewritten in the same transaction.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -23,6 +25,7 @@ from amanah.audit.trail import NullTrail, Trail
 from amanah.crypto.envelope import DataKey, binding
 from amanah.db import utcnow
 from amanah.errors import Conflict, InvalidInput, NotFound
+from amanah.events import ActivityEvent
 from amanah.ids import new_id
 from amanah.redaction import Redactor, StreamRedactor, default_redactor
 from amanah.vault.errors import CustomerNotFound
@@ -59,6 +62,23 @@ class Interactions:
     vault: Vault
     redactor: Redactor | None = None
     trail: Trail = field(default_factory=NullTrail)
+    publish: Callable[[ActivityEvent], None] | None = None
+
+    def _announce(self, action: str, out: InteractionOut, ts: datetime) -> None:
+        """Tell detection which agent serves which customer: the "no live interaction"
+        rules and the gate's live-interaction input read the same facts."""
+        if self.publish is None or not out.agent_id:
+            return
+        self.publish(
+            ActivityEvent(
+                action,
+                out.agent_id,
+                ts=ts,
+                customer_id=out.customer_id,
+                interaction_id=out.id,
+                extra={"channel": out.channel, "principal_kind": "staff"},
+            )
+        )
 
     def _stream(self) -> StreamRedactor:
         return StreamRedactor(self.redactor or default_redactor(), window=STREAM_WINDOW)
@@ -85,6 +105,7 @@ class Interactions:
             interaction_id=out.id,
             channel=data.channel,
         )
+        self._announce("interaction.start", out, row.started_at)
         return out
 
     def get(self, principal: Principal, interaction_id: str) -> InteractionOut:
@@ -106,6 +127,7 @@ class Interactions:
         self.trail.record(
             principal.id, "interaction.end", subject_ids=(out.customer_id,), interaction_id=out.id
         )
+        self._announce("interaction.end", out, ended)
         return out
 
     def for_customer(self, principal: Principal, customer_id: str) -> list[InteractionOut]:
