@@ -6,15 +6,33 @@ import uvicorn
 
 from amanah.crypto.tls import server_context
 from amanah.logs import configure as configure_logging
+from amanah.scheduler import Scheduler, housekeeping
 from amanah.settings import Settings
 
 
-def make_server(settings: Settings) -> uvicorn.Server:
+class AmanahServer(uvicorn.Server):
+    """uvicorn's server, running the housekeeping jobs while it serves."""
+
+    def __init__(self, config: uvicorn.Config, scheduler: Scheduler) -> None:
+        super().__init__(config)
+        self.scheduler = scheduler
+
+    async def startup(self, sockets=None) -> None:  # type: ignore[no-untyped-def]
+        await super().startup(sockets)
+        self.scheduler.start()
+
+    async def shutdown(self, sockets=None) -> None:  # type: ignore[no-untyped-def]
+        self.scheduler.stop()
+        await super().shutdown(sockets)
+
+
+def make_server(settings: Settings) -> AmanahServer:
     from amanah.app import create_app
 
     configure_logging(settings.log_level)
+    app = create_app(settings)
     config = uvicorn.Config(
-        create_app(settings),
+        app,
         host=settings.host,
         port=settings.port,
         server_header=False,
@@ -26,7 +44,7 @@ def make_server(settings: Settings) -> uvicorn.Server:
     config.load()
     if not settings.insecure_http:
         config.ssl = server_context(settings.cert_path, settings.key_path)
-    return uvicorn.Server(config)
+    return AmanahServer(config, housekeeping(app.state.system))
 
 
 def serve(settings: Settings) -> None:
