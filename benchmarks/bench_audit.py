@@ -1,17 +1,22 @@
 """The audit trail: append rate (against pymerkle), proofs and full verification.
 
     python benchmarks/bench_audit.py [--quick] [--no-pymerkle] [--entries N] [--batch B]
+                                     [--rounds R]
 
 Everything runs on a fresh SQLite database (WAL; the audit transaction at
 ``synchronous=FULL``) in a temporary directory, through the real ``AuditLog``:
-canonical entry bytes, leaf and node hashes, stored subtree hashes, the tree
-head, signed checkpoints every 1,000 entries, one committed transaction per batch.
+canonical entry bytes, leaf and node hashes, stored subtree hashes, the query
+index rows, the tree head, signed checkpoints every 1,000 entries, one committed
+transaction per batch.
 
 1. Append rate, batches of ``--batch`` (default 1,000) entries, and in the same
    run the ``pymerkle`` library (RFC 9162 trees for Python) on the same entry
    bytes: its in-memory tree and its SQLite tree, each appending alone, and
    each appending then taking the root per batch (what signing a checkpoint
-   needs). Serializing the entry is timed on both sides.
+   needs). Serializing the entry (``AuditEntry.canonical_bytes``, the same
+   function) is timed on both sides. Each contender runs ``--rounds`` times
+   (default 3), interleaved, each time on a fresh tree or database, and its best
+   round counts: on a shared machine both sides get the same chances.
 2. A log of ``--entries`` entries (default 1,000,000; 100,000 with --quick) built
    with ``append_many`` in batches of 10,000: wall time reported.
 3. Inclusion and consistency proofs on that log, straight from the database
@@ -21,7 +26,8 @@ head, signed checkpoints every 1,000 entries, one committed transaction per batc
 Targets (issue 3): >= 20,000 appends/s in batches; >= 2x pymerkle's append rate;
 proofs on a 1,000,000-entry log under 5 ms. Tests never assert timings
 (``tests/benchmarks/test_bench_audit_smoke.py`` runs ``--quick --no-pymerkle``
-on a small log).
+on a small log). The load average is printed: above ~1 per core, p99 latencies
+measure the scheduler more than the code.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ import argparse
 import os
 import platform
 import random
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -38,8 +45,9 @@ import warnings
 from pathlib import Path
 
 from amanah.audit.entry import AuditEntry
+from amanah.audit.index import batch_rows
 from amanah.audit.log import AuditLog
-from amanah.audit.merkle import verify_consistency, verify_inclusion
+from amanah.audit.merkle import CompactRange, leaf_hash, verify_consistency, verify_inclusion
 from amanah.crypto.local_keyring import LocalKeyring
 from amanah.db import make_engine, make_session_factory
 from amanah.migrate import upgrade
@@ -82,27 +90,59 @@ def rate(label: str, n: int, seconds: float) -> float:
     return r
 
 
-def bench_append(folder: Path, n: int, batch: int) -> float:
-    log, engine = open_log(folder, "append.db")
-    data = entries(n)
-    log.append_many(data[:batch])  # warm-up (first checkpoint, caches)
+def bench_append(folder: Path, data: list[AuditEntry], batch: int, round_: int) -> float:
+    """Seconds for ``AuditLog.append_many`` of ``data`` in batches, on a fresh database."""
+    log, engine = open_log(folder, f"append-{round_}.db")
+    log.append_many(entries(batch, len(data)))  # warm-up (first checkpoint, caches)
+    n = len(data)
     t = time.perf_counter()
-    for k in range(batch, n + batch, batch):
+    for k in range(0, n, batch):
         log.append_many(data[k : k + batch])
     seconds = time.perf_counter() - t
     engine.dispose()
-    return rate(f"amanah AuditLog, SQLite, batches of {batch:,}", n, seconds)
+    return seconds
 
 
-def bench_pymerkle(folder: Path, n: int, batch: int) -> dict[str, float]:
+def bench_floor(folder: Path, data: list[AuditEntry], batch: int, round_: int) -> float:
+    """Seconds for bare ``sqlite3`` inserts of exactly the rows ``append_many`` writes
+    (entries, query index, stored nodes), computed beforehand and not timed, into the
+    migrated schema with the same pragmas, one committed transaction per batch: what
+    this storage layout costs before any Python work."""
+    _, engine = open_log(folder, f"floor-{round_}.db")
+    engine.dispose()
+    tree = CompactRange()
+    batches = []
+    for k in range(0, len(data), batch):
+        part = data[k : k + batch]
+        datas = [e.canonical_bytes(seq) for seq, e in enumerate(part, k)]
+        hashes = [leaf_hash(d) for d in datas]
+        nodes, _ = tree.extend_nodes(hashes)
+        rows = list(zip(range(k, k + len(part)), datas, hashes, strict=True))
+        batches.append((rows, batch_rows(k, part), nodes))
+    db = sqlite3.connect(folder / f"floor-{round_}.db", isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    t = time.perf_counter()
+    for rows, index_rows, nodes in batches:
+        db.execute("BEGIN IMMEDIATE")
+        db.executemany("INSERT INTO audit_entries (seq, data, leaf_hash) VALUES (?, ?, ?)", rows)
+        db.executemany("INSERT INTO audit_index (kind, value, at, seq) VALUES (?, ?, ?, ?)",
+                       index_rows)  # fmt: skip
+        db.executemany("INSERT INTO audit_nodes (level, idx, hash) VALUES (?, ?, ?)", nodes)
+        db.execute("COMMIT")
+    seconds = time.perf_counter() - t
+    db.close()
+    return seconds
+
+
+def pymerkle_runs(folder: Path, data: list[AuditEntry], batch: int) -> dict[str, object]:
+    """The pymerkle contenders: label -> a function of the round returning seconds."""
     from pymerkle import InmemoryTree, SqliteTree
 
     warnings.simplefilter("ignore", DeprecationWarning)
+    n = len(data)
 
-    data = entries(n)
-    out: dict[str, float] = {}
-
-    def run(label: str, tree: object, with_root: bool, sqlite: bool) -> None:
+    def run(tree: object, with_root: bool, sqlite: bool) -> float:
         t = time.perf_counter()
         for k in range(0, n, batch):
             chunk = [e.canonical_bytes(k + i) for i, e in enumerate(data[k : k + batch])]
@@ -113,18 +153,78 @@ def bench_pymerkle(folder: Path, n: int, batch: int) -> dict[str, float]:
                     tree.append_entry(item)
             if with_root:
                 tree.get_state()  # the root of the whole tree (deprecated alias of get_root)
-        out[label] = rate(label, n, time.perf_counter() - t)
+        return time.perf_counter() - t
 
-    run("pymerkle InmemoryTree, append only", InmemoryTree(algorithm="sha256"), False, False)
-    run("pymerkle InmemoryTree, append + root/batch", InmemoryTree(algorithm="sha256"), True, False)
-    for with_root in (False, True):
-        path = folder / f"pymerkle-{with_root}.db"
-        with SqliteTree(str(path), algorithm="sha256") as tree:
-            label = "pymerkle SqliteTree, " + (
-                "append + root/batch" if with_root else "append only"
-            )
-            run(label, tree, with_root, True)
-    return out
+    def memory(with_root: bool):
+        return lambda round_: run(InmemoryTree(algorithm="sha256"), with_root, False)
+
+    def sqlite(with_root: bool):
+        def go(round_: int) -> float:
+            path = folder / f"pymerkle-{with_root}-{round_}.db"
+            with SqliteTree(str(path), algorithm="sha256") as tree:
+                return run(tree, with_root, True)
+
+        return go
+
+    return {
+        "pymerkle InmemoryTree, append only": memory(False),
+        "pymerkle InmemoryTree, append + root/batch": memory(True),
+        "pymerkle SqliteTree, append only": sqlite(False),
+        "pymerkle SqliteTree, append + root/batch": sqlite(True),
+    }
+
+
+def bench_rates(
+    folder: Path, n: int, batch: int, rounds: int, with_pymerkle: bool
+) -> tuple[float, dict[str, float]]:
+    """Best rate of each contender over ``rounds`` interleaved rounds: (ours, pymerkle's)."""
+    data = entries(n)
+    ours = f"amanah AuditLog, SQLite, batches of {batch:,}"
+    runs: dict[str, object] = {ours: lambda r: bench_append(folder, data, batch, r)}
+    if not with_pymerkle:
+        print("  pymerkle: skipped")
+    else:
+        try:
+            runs.update(pymerkle_runs(folder, data, batch))
+        except ImportError:
+            print("  pymerkle: not installed (pip install pymerkle)")
+    best: dict[str, float] = {}
+    for round_ in range(rounds):
+        for label, run in runs.items():
+            best[label] = min(best.get(label, float("inf")), run(round_))  # type: ignore[operator]
+    rates = {label: rate(label, n, seconds) for label, seconds in best.items()}
+    if rounds > 1:
+        print(f"  (best of {rounds} interleaved rounds each)")
+    ours_rate = rates.pop(ours)
+    floor = n / min(bench_floor(folder, data, batch, r) for r in range(rounds))
+    print(f"  info: bare sqlite3 inserts of the same rows (precomputed; same schema, pragmas and "
+          f"commits): {floor:,.0f} entries/s; AuditLog runs at {ours_rate / floor:.0%} of "
+          "its storage floor")  # fmt: skip
+    return ours_rate, rates
+
+
+def bench_pymerkle_proofs(folder: Path, n: int, count: int = 10) -> None:
+    """Info: pymerkle's SqliteTree proofs on its tree from section 1 (``n`` entries)."""
+    path = folder / "pymerkle-False-0.db"
+    if not path.exists():
+        return
+    from pymerkle import SqliteTree
+
+    rng = random.Random(11)
+    incl: list[float] = []
+    cons: list[float] = []
+    with SqliteTree(str(path), algorithm="sha256") as tree:
+        for _ in range(count):
+            t = time.perf_counter()
+            tree.prove_inclusion(rng.randrange(1, n + 1), n)
+            incl.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            tree.prove_consistency(rng.randrange(1, n + 1), n)
+            cons.append((time.perf_counter() - t) * 1000)
+    print(f"  info: pymerkle SqliteTree proofs on its {n:,}-entry tree from section 1: "
+          f"inclusion p50 {statistics.median(incl):.1f} ms, consistency p50 "
+          f"{statistics.median(cons):.1f} ms ({count} each; it stores no interior "
+          "nodes)")  # fmt: skip
 
 
 def build(folder: Path, n: int) -> tuple[AuditLog, object, float]:
@@ -148,27 +248,35 @@ def ms_stats(samples: list[float]) -> tuple[float, float, float]:
 
 
 def bench_proofs(log: AuditLog, n: int, rounds: int = 300) -> tuple[float, float]:
+    """p50/p99/max wall-clock ms of each proof (the targets), and the p99 of the CPU time
+    the process spent on it: when wall p99 is far above CPU p99, the tail is time spent
+    waiting for a core (a busy machine), not work the proof does."""
     rng = random.Random(7)
     incl: list[float] = []
     cons: list[float] = []
+    incl_cpu: list[float] = []
+    cons_cpu: list[float] = []
     root = log.root(n)
+    clock, cpu = time.perf_counter, time.process_time
     for _ in range(rounds):
         seq = rng.randrange(n)
-        t = time.perf_counter()
+        t, c = clock(), cpu()
         p = log.inclusion_proof(seq, n)
-        incl.append((time.perf_counter() - t) * 1000)
+        incl.append((clock() - t) * 1000)
+        incl_cpu.append((cpu() - c) * 1000)
         assert verify_inclusion(p.leaf_hash, seq, n, p.hashes, root)
         old = rng.randrange(1, n)
-        t = time.perf_counter()
-        c = log.consistency_proof(old, n)
-        cons.append((time.perf_counter() - t) * 1000)
-        assert verify_consistency(old, n, c.old_root, c.new_root, c.hashes)
+        t, c = clock(), cpu()
+        q = log.consistency_proof(old, n)
+        cons.append((clock() - t) * 1000)
+        cons_cpu.append((cpu() - c) * 1000)
+        assert verify_consistency(old, n, q.old_root, q.new_root, q.hashes)
     worst = []
-    for label, samples in (("inclusion", incl), ("consistency", cons)):
+    for label, samples, spent in (("inclusion", incl, incl_cpu), ("consistency", cons, cons_cpu)):
         p50, p99, top = ms_stats(samples)
         worst.append(p99)
         print(f"  {label:<12} proof on {n:,} entries: p50 {p50:.2f} ms, p99 {p99:.2f} ms, "
-              f"max {top:.2f} ms")  # fmt: skip
+              f"max {top:.2f} ms (CPU p99 {ms_stats(spent)[1]:.2f} ms)")  # fmt: skip
     return worst[0], worst[1]
 
 
@@ -182,30 +290,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-pymerkle", action="store_true", help="skip the pymerkle baseline")
     parser.add_argument("--entries", type=int, help="size of the big log")
     parser.add_argument("--batch", type=int, default=1000, help="append batch size")
+    parser.add_argument("--rounds", type=int, help="append-rate rounds (default 3; 1 with --quick)")
     args = parser.parse_args(argv)
+    rounds = max(1, args.rounds or (1 if args.quick else 3))
     big = args.entries or (100_000 if args.quick else 1_000_000)
     n_rate = 20_000 if args.quick else 100_000
 
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    busy = " (busy machine: expect noise)" if load > 0.7 * (os.cpu_count() or 1) else ""
     print(f"audit benchmark: Python {platform.python_version()}, {os.cpu_count()} CPUs, "
-          f"SQLite WAL, synchronous=FULL for audit transactions")  # fmt: skip
+          "SQLite WAL, synchronous=FULL for audit transactions, "
+          f"load average {load:.2f}{busy}")  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="amanah-bench-audit-") as tmp:
         folder = Path(tmp)
         print("\n1. append rate")
-        ours = bench_append(folder, n_rate, args.batch)
-        theirs: dict[str, float] = {}
-        if args.no_pymerkle:
-            print("  pymerkle: skipped")
-        else:
-            try:
-                theirs = bench_pymerkle(folder, n_rate, args.batch)
-            except ImportError:
-                print("  pymerkle: not installed (pip install pymerkle)")
+        ours, theirs = bench_rates(folder, n_rate, args.batch, rounds, not args.no_pymerkle)
 
         print(f"\n2. building a {big:,}-entry log")
         log, engine, _ = build(folder, big)
 
         print("\n3. proofs from the database")
         incl_p99, cons_p99 = bench_proofs(log, big)
+        if theirs:
+            bench_pymerkle_proofs(folder, n_rate)
 
         print("\n4. full verification")
         report = log.verify()

@@ -82,6 +82,7 @@ def test_non_canonical_bytes_are_refused() -> None:
             AuditEntry.from_bytes(bad)
 
 
+_zones = st.sampled_from([UTC, timezone(timedelta(hours=7)), timezone(timedelta(hours=-5))])
 _text = st.text(
     st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=12
 ) | st.sampled_from(['a"b', "a\\b", "é", "\u2028", "日本", "\U0001f600"])
@@ -102,10 +103,12 @@ _text = st.text(
         max_size=4,
     ),
     seq=st.integers(0, 2**63),
+    at=st.just(AT)
+    | st.datetimes(datetime(1, 1, 1), datetime(9999, 12, 31, 23, 59, 59, 999999), timezones=_zones),
 )
 @settings(max_examples=300, deadline=None)
 def test_fast_encoding_equals_generic_canonical_json(
-    actor, action, outcome, subjects, fields, purpose, interaction, request, extra, seq
+    actor, action, outcome, subjects, fields, purpose, interaction, request, extra, seq, at
 ) -> None:
     e = AuditEntry(
         actor=actor,
@@ -116,9 +119,37 @@ def test_fast_encoding_equals_generic_canonical_json(
         purpose=purpose,
         interaction_id=interaction,
         request_id=request,
-        at=AT,
+        at=at,
         extra=extra,
     )
     data = e.canonical_bytes(seq)
     assert data == canonical_json(e.to_dict(seq))
     assert AuditEntry.from_bytes(data) == (seq, e)
+
+
+def test_times_in_the_same_second_and_across_seconds_format_exactly() -> None:
+    """The encoder reuses the formatted second of the previous entry: neighbours in
+    the same second, the next second, one microsecond apart, and a step back in time
+    must each still be written exactly."""
+    base = datetime(2026, 11, 29, 23, 59, 59, tzinfo=UTC)
+    times = [
+        base,
+        base + timedelta(microseconds=999999),
+        base + timedelta(seconds=1),  # the next day
+        base + timedelta(microseconds=999998),  # back into the previous second
+        base - timedelta(microseconds=1),
+        datetime(1, 1, 1, tzinfo=UTC),
+        datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+        base.astimezone(timezone(timedelta(hours=7))),
+    ]
+    for at in times:
+        e = entry(at=at)
+        data = e.canonical_bytes(3)
+        assert data == canonical_json(e.to_dict(3))
+        u = at.astimezone(UTC)
+        stamp = (
+            f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}"
+            f".{u.microsecond:06d}Z"
+        )
+        assert f'"at":"{stamp}"'.encode() in data
+        assert AuditEntry.from_bytes(data) == (3, e)

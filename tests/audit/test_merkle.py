@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -273,6 +274,26 @@ def test_append_hash_nodes_reports_every_completed_perfect_subtree() -> None:
     }
     assert set(seen) == want
     assert all(tree.node(level, index) == digest for (level, index), digest in seen.items())
+
+
+@pytest.mark.parametrize("cuts", [(0, 37), (0, 1, 2, 3, 37), (0, 5, 16, 17, 33, 37), (0, 64, 70)])
+def test_extend_nodes_equals_one_leaf_at_a_time_and_gives_the_roots_due(
+    cuts: tuple[int, ...],
+) -> None:
+    """A batch append reports the same subtrees as appending leaf by leaf, in the same
+    order, and the root at every multiple of ``every`` inside the batch."""
+    leaves = hashes_for(cuts[-1])
+    tree = MemoryTree(leaves)
+    one, batched = CompactRange(), CompactRange()
+    for start, end in pairwise(cuts):
+        want = [n for h in leaves[start:end] for n in one.append_hash_nodes(h)]
+        nodes, roots = batched.extend_nodes(leaves[start:end], every=4)
+        assert nodes == want
+        assert roots == [(s, tree.root(s)) for s in range(start + 1, end + 1) if s % 4 == 0]
+        assert batched == one
+    assert batched.extend_nodes([]) == ([], [])
+    with pytest.raises(ProofRangeError):
+        batched.extend_nodes([leaves[0], b"short"])
 
 
 def test_compact_range_rejects_bad_state() -> None:

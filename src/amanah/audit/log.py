@@ -22,10 +22,19 @@ Checkpoints
     A C2SP tlog-checkpoint, signed with the keyring's Ed25519 audit key under the
     key name ``origin``, is made inside the append transaction at every multiple
     of ``checkpoint_every`` entries, and at the end of an append batch once
-    ``checkpoint_seconds`` have passed since the last one. A quiet log is not
-    checkpointed by a timer here: call ``maybe_checkpoint()`` periodically (or
-    ``checkpoint()``) to cover the tail. If the keyring cannot sign (sealed), the
-    append still succeeds and the checkpoint is made later.
+    ``checkpoint_seconds`` have passed since the last one. Appends cannot cover a
+    log that went quiet: a scheduler calls ``checkpoint_due(system)`` (that is,
+    ``maybe_checkpoint()``) every few seconds, which signs the unsigned tail once
+    it is ``checkpoint_seconds`` old or ``checkpoint_every`` entries long, and
+    otherwise costs one read of the tree head. If the keyring cannot sign (sealed),
+    the append still succeeds and the checkpoint is made by the first call after
+    unsealing. The clock is injectable (``clock=``) for tests.
+
+Speed
+    An append batch is encoded, hashed, folded into the tree and indexed in one
+    pass each, then written with one ``executemany`` per table; what remains is
+    mostly SQLite's own cost of the rows (``benchmarks/bench_audit.py`` prints it).
+    Proofs read their O(log n) stored nodes in one query on the raw DBAPI cursor.
 
 Verification
     ``verify`` recomputes every leaf hash from the stored entry bytes, the whole
@@ -36,9 +45,10 @@ Verification
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -63,7 +73,7 @@ from amanah.audit.errors import (
     ProofRangeError,
 )
 from amanah.audit.index import IndexCheck
-from amanah.audit.index import entry_rows as entry_index_rows
+from amanah.audit.index import batch_rows as index_batch_rows
 from amanah.audit.merkle import (
     EMPTY_ROOT,
     CompactRange,
@@ -88,6 +98,7 @@ __all__ = [
     "Problem",
     "TrailChecker",
     "VerifyReport",
+    "checkpoint_due",
     "log_for_system",
 ]
 
@@ -99,6 +110,10 @@ _CHECKPOINTS = AuditCheckpoint.__table__
 _HEAD = AuditTreeHead.__table__
 _HEAD_ID = 1
 MAX_PROBLEMS = 100
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
 
 
 class EntryNotFound(AuditError):
@@ -476,8 +491,24 @@ class TrailChecker:
 # --- the log -------------------------------------------------------------------------------
 
 
+def _rows(conn: Connection, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+    """Rows of a small query on the transaction's own DBAPI cursor.
+
+    The proof path's queries take microseconds; SQLAlchemy's statement and result
+    machinery around them took several times longer (profiled), so they bypass it.
+    """
+    raw: Any = conn.connection.dbapi_connection
+    cursor = raw.cursor()
+    try:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 class _Nodes:
-    """A ``NodeSource`` over the tables: level 0 from entries, the rest from nodes."""
+    """A ``NodeSource`` over the tables: level 0 from entries, the rest from nodes, all
+    of one proof in one query."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -486,23 +517,25 @@ class _Nodes:
         return self.nodes([(level, index)])[0]
 
     def nodes(self, coords: Sequence[tuple[int, int]]) -> list[bytes]:
-        # Plain driver SQL: OR-ed primary-key equalities (SQLite plans a row-value IN
-        # as a full scan), and no per-row type processing.
+        # Plain SQL: OR-ed primary-key equalities (SQLite plans a row-value IN as a
+        # full scan), leaves and inner nodes in one UNION ALL.
         ph = "?" if self.conn.dialect.paramstyle == "qmark" else "%s"
-        found: dict[tuple[int, int], bytes] = {}
         leaves = sorted({i for lvl, i in coords if lvl == 0})
         inner = sorted({(lvl, i) for lvl, i in coords if lvl > 0})
+        parts: list[str] = []
+        params: list[int] = []
         if leaves:
             marks = ",".join([ph] * len(leaves))
-            sql = f"SELECT seq, leaf_hash FROM audit_entries WHERE seq IN ({marks})"
-            for seq, h in self.conn.exec_driver_sql(sql, tuple(leaves)):
-                found[(0, seq)] = bytes(h)
+            parts.append(f"SELECT 0, seq, leaf_hash FROM audit_entries WHERE seq IN ({marks})")
+            params += leaves
         if inner:
             where = " OR ".join([f"(level = {ph} AND idx = {ph})"] * len(inner))
-            sql = f"SELECT level, idx, hash FROM audit_nodes WHERE {where}"
-            params = tuple(v for pair in inner for v in pair)
-            for lvl, i, h in self.conn.exec_driver_sql(sql, params):
-                found[(lvl, i)] = bytes(h)
+            parts.append(f"SELECT level, idx, hash FROM audit_nodes WHERE {where}")
+            params += [v for pair in inner for v in pair]
+        found: dict[tuple[int, int], bytes] = {}
+        if parts:
+            for lvl, i, h in _rows(self.conn, " UNION ALL ".join(parts), params):
+                found[(int(lvl), int(i))] = bytes(h)
         try:
             return [found[c] for c in coords]
         except KeyError as exc:
@@ -519,6 +552,7 @@ class AuditLog:
         origin: str,
         checkpoint_every: int = 1000,
         checkpoint_seconds: float = 60,
+        clock: Callable[[], datetime] = _utcnow,
     ) -> None:
         key_id(origin, bytes(32))  # the origin is also the key name: validate it now
         if checkpoint_every < 1:
@@ -528,6 +562,8 @@ class AuditLog:
         self.origin = origin
         self.checkpoint_every = checkpoint_every
         self.checkpoint_seconds = checkpoint_seconds
+        self.clock = clock  # aware UTC datetimes; tests pass a fake one
+        self._postponed = False  # the last scheduled checkpoint could not be signed
         bind = factory.kw.get("bind")
         if not isinstance(bind, Engine):
             with factory() as session:
@@ -616,7 +652,7 @@ class AuditLog:
                             compact_range=CompactRange().to_bytes(),
                             checkpoint_size=0,
                             checkpoint_at=None,
-                            updated_at=datetime.now(UTC),
+                            updated_at=self.clock(),
                         )
                     )
                     conn.commit()
@@ -631,7 +667,11 @@ class AuditLog:
         return self.append_many([entry])[0]
 
     def append_many(self, entries: Sequence[AuditEntry]) -> list[int]:
-        """Append a batch in one transaction; return the seqs, in order, once committed."""
+        """Append a batch in one transaction; return the seqs, in order, once committed.
+
+        Each step runs over the whole batch (encode, hash, fold into the tree, index
+        rows) and each table gets one ``executemany``.
+        """
         if not entries:
             return []
         with self._write() as (conn, head):
@@ -639,35 +679,21 @@ class AuditLog:
             if cr.size != head.size:
                 raise AuditError("the audit tree head is inconsistent")
             start = cr.size
-            every = self.checkpoint_every
-            entry_rows: list[tuple[int, bytes, bytes]] = []
-            node_rows: list[tuple[int, int, bytes]] = []
-            due: list[tuple[int, bytes]] = []
-            index_rows: list[tuple[str, str, int, int]] = []
-            append_nodes = cr.append_hash_nodes
-            index_entry = entry_index_rows
-            for offset, entry in enumerate(entries):
-                seq = start + offset
-                data = entry.canonical_bytes(seq)
-                h = leaf_hash(data)
-                entry_rows.append((seq, data, h))
-                index_entry(seq, entry, index_rows)
-                made = append_nodes(h)
-                if made:
-                    node_rows.extend(made)
-                if (seq + 1) % every == 0:
-                    due.append((seq + 1, cr.root()))
-            now = datetime.now(UTC)
+            datas = [entry.canonical_bytes(seq) for seq, entry in enumerate(entries, start)]
+            sha, prefix = hashlib.sha256, b"\x00"  # merkle.leaf_hash, inlined
+            hashes = [sha(prefix + data).digest() for data in datas]
+            node_rows, due = cr.extend_nodes(hashes, self.checkpoint_every)
+            now = self.clock()
             if self._time_due(head, now) and (not due or due[-1][0] != cr.size):
                 due.append((cr.size, cr.root()))
             ph = self._ph
             conn.exec_driver_sql(
                 f"INSERT INTO audit_entries (seq, data, leaf_hash) VALUES ({ph}, {ph}, {ph})",
-                entry_rows,
+                list(zip(range(start, cr.size), datas, hashes, strict=True)),
             )
             conn.exec_driver_sql(
                 f"INSERT INTO audit_index (kind, value, at, seq) VALUES ({ph}, {ph}, {ph}, {ph})",
-                index_rows,
+                index_batch_rows(start, entries),
             )
             if node_rows:
                 conn.exec_driver_sql(
@@ -732,7 +758,7 @@ class AuditLog:
                 if note is not None:
                     return note
             cr = CompactRange.from_bytes(head.compact_range)
-            now = datetime.now(UTC)
+            now = self.clock()
             self._sign_due(conn, [(cr.size, cr.root())], now, quiet=False)
             conn.execute(
                 update(_HEAD)
@@ -744,15 +770,28 @@ class AuditLog:
             return note
 
     def maybe_checkpoint(self) -> str | None:
-        """Checkpoint if entries were appended since the last one and it is older than
-        ``checkpoint_seconds``: call this from a periodic task."""
+        """Sign a checkpoint if one is due; return it, or None if none is.
+
+        Due when entries were appended since the last checkpoint and either it is
+        ``checkpoint_seconds`` old or ``checkpoint_every`` entries have gone
+        unsigned (a sealed keyring held them back). Appends only check this when
+        they happen, so a log that goes quiet relies on this call for its tail:
+        call it every few seconds (``checkpoint_due(system)``). It is one read of
+        the tree head when nothing is due.
+        """
         with self._read() as conn:
             head = self._head(conn)
-        if head.size == head.checkpoint_size and head.checkpoint_at is not None:
-            return None
-        if not self._time_due(head, datetime.now(UTC)):
+        if not self._checkpoint_due(head, self.clock()):
             return None
         return self.checkpoint()
+
+    def _checkpoint_due(self, head: Any, now: datetime) -> bool:
+        unsigned = int(head.size) - int(head.checkpoint_size or 0)
+        if head.checkpoint_at is not None and unsigned <= 0:
+            return False  # nothing new since the last checkpoint
+        if head.size == 0:
+            return False  # an empty log has nothing to commit to
+        return unsigned >= self.checkpoint_every or self._time_due(head, now)
 
     def _note_at(self, conn: Connection, size: int) -> str | None:
         q = select(_CHECKPOINTS.c.note).where(_CHECKPOINTS.c.size == size)
@@ -775,9 +814,15 @@ class AuditLog:
             return int(self._head(conn).size)
 
     def _check_size(self, conn: Connection, size: int) -> None:
-        current = int(self._head(conn).size)
+        current = self._size_now(conn)
         if not 0 <= size <= current:
             raise ProofRangeError(f"the requested size is beyond the log (size {current})")
+
+    def _size_now(self, conn: Connection) -> int:
+        rows = _rows(conn, f"SELECT size FROM audit_tree_head WHERE id = {_HEAD_ID}")
+        if not rows:
+            raise AuditError("the audit tree head is missing")
+        return int(rows[0][0])
 
     def root(self, size: int | None = None) -> bytes:
         with self._read() as conn:
@@ -815,13 +860,17 @@ class AuditLog:
             *hashes, leaf, tree_root = hash_ranges(
                 [*ranges, (seq, seq + 1), (0, size)], _Nodes(conn)
             )
-            return InclusionProof(seq, size, leaf, hashes, tree_root, self._note_at(conn, size))
+            notes = _rows(
+                conn, f"SELECT note FROM audit_checkpoints WHERE size = {self._ph}", [size]
+            )
+            note = notes[0][0] if notes else None
+            return InclusionProof(seq, size, leaf, hashes, tree_root, note)
 
     def consistency_proof(self, old_size: int, new_size: int | None = None) -> ConsistencyProof:
         """Proof that the tree of ``new_size`` (default: the whole log) extends ``old_size``."""
         with self._read() as conn:
             if new_size is None:
-                new_size = int(self._head(conn).size)
+                new_size = self._size_now(conn)
             self._check_size(conn, new_size)
             ranges = consistency_ranges(old_size, new_size)
             *hashes, old_root, new_root = hash_ranges(
@@ -934,3 +983,23 @@ def log_for_system(system: Any) -> AuditLog:
     )
     system.extras["audit_log"] = made
     return made
+
+
+def checkpoint_due(system: Any) -> str | None:
+    """Sign the system's checkpoint if one is due (``AuditLog.maybe_checkpoint``): what a
+    scheduler calls every few seconds. Returns the new note, or None.
+
+    A keyring that cannot sign (sealed) postpones the checkpoint rather than failing the
+    scheduler: the next call after unsealing signs it. That is logged once per
+    postponement, not on every tick.
+    """
+    log_ = log_for_system(system)
+    try:
+        note = log_.maybe_checkpoint()
+    except (CryptoError, CheckpointError) as exc:
+        if not log_._postponed:
+            log.warning("audit checkpoint postponed: %s", type(exc).__name__)
+        log_._postponed = True
+        return None
+    log_._postponed = False
+    return note

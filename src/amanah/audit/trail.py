@@ -7,6 +7,9 @@ transaction (one fsync), so auditing every read stays cheap under load.
 
 from __future__ import annotations
 
+import getpass
+import os
+import re
 import threading
 from collections.abc import Sequence
 from concurrent.futures import Future
@@ -16,6 +19,24 @@ from typing import Protocol
 from amanah.audit.entry import AuditEntry
 
 request_id: ContextVar[str | None] = ContextVar("amanah_request_id", default=None)
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def cli_actor() -> str:
+    """The actor for a command run in a shell on the server: ``cli:<os user>``, the person
+    behind ``sudo`` when there is one.
+
+    Whoever can run ``amanah`` there can read the keyring and the database, so the
+    login is the accountable person; a login name is an account id, not customer data.
+    """
+    name = os.environ.get("SUDO_USER")
+    if not name:
+        try:
+            name = getpass.getuser()
+        except Exception:  # no login name (a container's bare uid)
+            name = str(os.getuid())
+    return "cli:" + (_UNPRINTABLE.sub("?", name)[:150] or "?")
 
 
 class Appender(Protocol):

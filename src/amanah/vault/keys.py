@@ -14,12 +14,14 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from amanah.audit.trail import Trail
 from amanah.crypto.envelope import DataKey, new_data_key
-from amanah.crypto.errors import KeyringSealed
+from amanah.crypto.errors import CryptoError, KeyringSealed
 from amanah.crypto.keyring import Keyring, WrappedKey
 from amanah.vault.errors import CustomerNotFound, VaultSealed
 from amanah.vault.models import DataKeyRecord
@@ -174,15 +176,94 @@ def _stale_batches(
         yield batch
 
 
-def retire_unused(factory: sessionmaker[Session], keyring: Keyring) -> list[int]:
-    """Retire every non-active root version that no data key uses any more."""
+def unused_versions(factory: sessionmaker[Session], keyring: Keyring) -> list[int]:
+    """Root versions not yet retired, not active, and wrapping no data key any more."""
     with factory() as session:
         in_use = count_by_version(session)
     active = keyring.current_version()
-    retired = []
-    for info in keyring.versions():
-        if info.state == "retired" or info.version == active or in_use.get(info.version):
-            continue
-        keyring.retire(info.version)
-        retired.append(info.version)
+    return [
+        info.version
+        for info in keyring.versions()
+        if info.state != "retired" and info.version != active and not in_use.get(info.version)
+    ]
+
+
+def retire_unused(factory: sessionmaker[Session], keyring: Keyring) -> list[int]:
+    """Retire every non-active root version that no data key uses any more."""
+    retired = unused_versions(factory, keyring)
+    for version in retired:
+        keyring.retire(version)
     return retired
+
+
+class KeyAdmin:
+    """Root-key administration that leaves a trail: each rotation, rewrap and retirement
+    of a root version is one audit entry (the acting ``actor``, the keyring's key id and
+    the versions involved, the outcome), also when it fails half-way.
+
+    The entry for a failure names the exception class only: crypto errors can quote
+    paths or token labels, and the trail keeps ids, not messages.
+    """
+
+    def __init__(
+        self, factory: sessionmaker[Session], keys: DataKeys, trail: Trail, actor: str
+    ) -> None:
+        self.factory = factory
+        self.keys = keys
+        self.keyring = keys.keyring
+        self.trail = trail
+        self.actor = actor
+
+    def _record(self, action: str, error: BaseException | None, **extra: Any) -> None:
+        if error is not None:
+            extra["error"] = type(error).__name__
+        extra = {k: v for k, v in extra.items() if v is not None}
+        outcome = "ok" if error is None else "failed"
+        self.trail.record(self.actor, action, outcome, key_id=self.keyring.key_id, **extra)
+
+    def rotate(self) -> int:
+        """A new root version, active from now on; returns its number."""
+        try:
+            previous: int | None = self.keyring.current_version()
+        except CryptoError:
+            previous = None
+        try:
+            version = self.keyring.rotate()
+        except BaseException as exc:  # an interrupted run (Ctrl-C) is recorded too
+            self._record("keys.rotate", exc, previous_version=previous)
+            raise
+        self._record("keys.rotate", None, version=version, previous_version=previous)
+        return version
+
+    def rewrap(self, on_batch: Callable[[RewrapProgress], None] | None = None) -> int:
+        """Move every data key to the active root version (``rewrap``); returns how many."""
+        done = 0
+
+        def progress(p: RewrapProgress) -> None:
+            nonlocal done
+            done = p.done
+            if on_batch is not None:
+                on_batch(p)
+
+        target: int | None = None
+        try:
+            target = self.keyring.current_version()
+            moved = rewrap(self.factory, self.keys, on_batch=progress)
+        except BaseException as exc:  # an interrupted run (Ctrl-C) is recorded too
+            self._record("keys.rewrap", exc, version=target, rewrapped=done)
+            raise
+        self._record("keys.rewrap", None, version=target, rewrapped=moved)
+        return moved
+
+    def retire_unused(self) -> list[int]:
+        """Retire every non-active root version no data key uses; one entry per version."""
+        retired: list[int] = []
+        for version in unused_versions(self.factory, self.keyring):
+            try:
+                self.keyring.retire(version)
+            except BaseException as exc:
+                self._record("keys.retire", exc, version=version)
+                raise
+            self._record("keys.retire", None, version=version)
+            retired.append(version)
+        return retired
