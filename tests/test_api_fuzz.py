@@ -62,6 +62,14 @@ def seed(client: TestClient) -> dict[str, list[str]]:
     return ids
 
 
+def seed_alerts(system: System) -> dict[str, list[str]]:
+    """An alert the playbook answered (low: notify), so verdicts and undo meet real ids."""
+    from tests.detection.alert_helpers import raise_alert
+
+    alert, responses = raise_alert(system, "acc_fuzz", severity="low")
+    return {"alert_id": [alert.id], "response_id": [r.id for r in responses]}
+
+
 def fuzz_config(admin_token: str) -> schemathesis.Config:
     return schemathesis.Config.from_dict(
         {
@@ -86,7 +94,7 @@ def fuzz_config(admin_token: str) -> schemathesis.Config:
 def api_schema(system: System, admin_token: str) -> Iterator[Any]:
     app = create_app(system.settings, system)
     with TestClient(app, headers={"Authorization": f"Bearer {admin_token}"}) as client:
-        known = seed(client)
+        known = seed(client) | seed_alerts(system)
     schema = schemathesis.openapi.from_asgi("/openapi.json", app, config=fuzz_config(admin_token))
 
     @schema.hook("flatmap_path_parameters")
@@ -194,6 +202,7 @@ def test_fuzz_ran_enough_cases() -> None:
     assert STATUSES[("GET /api/v1/customers/{customer_id}", 404)] > 0
     assert STATUSES[("GET /api/v1/interactions/{interaction_id}", 200)] > 0
     assert STATUSES[(ERASE, 204)] > 0
+    assert STATUSES[("GET /api/v1/alerts/{alert_id}", 200)] > 0
 
 
 # ---- the hardening rules, one by one -----------------------------------------------------

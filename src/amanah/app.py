@@ -17,6 +17,7 @@ from amanah.access.gate import Principal
 from amanah.audit import api as audit_api
 from amanah.bootstrap import System, build
 from amanah.crypto.errors import CryptoError
+from amanah.detection import api as detection_api
 from amanah.docs import mount_docs
 from amanah.errors import AmanahError, InvalidInput
 from amanah.forensics import api as forensics_api
@@ -27,6 +28,7 @@ from amanah.redaction import api as redaction_api
 from amanah.settings import Settings
 from amanah.vault import api as vault_api
 from amanah.vault.keys import count_by_version
+from amanah.web.alerts import mount_alerts
 from amanah.web.console import mount_console
 
 log = logging.getLogger("amanah")
@@ -188,7 +190,9 @@ def create_app(settings: Settings | None = None, system: System | None = None) -
     app.include_router(redaction_api.router)
     app.include_router(forensics_api.router)
     app.include_router(audit_api.router)
+    app.include_router(detection_api.router)
     mount_console(app)
+    mount_alerts(app)
     app.add_middleware(SecurityHeaders, hsts_max_age=settings.hsts_max_age)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app

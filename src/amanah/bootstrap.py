@@ -122,10 +122,14 @@ def _identity_teams(system: System) -> dict[str, str]:
 
 def install_detection(system: System) -> None:
     """Live detection on this process's bus: alerts stored, the agent's risk weighed by the
-    gate, and new or escalated alerts answered by the response playbook."""
+    gate, new or escalated alerts answered by the response playbook, and the security
+    officers' desk (``extras["officer"]``) for the alerts API and console."""
+    from contextlib import suppress
+
     from amanah.detection.config import config_from_settings
     from amanah.detection.engine import Detector
     from amanah.detection.events import GeoResolver
+    from amanah.detection.officer import Officer
     from amanah.detection.responses import ResponseQueue
     from amanah.detection.risk import RiskInput
     from amanah.detection.store import AlertStore, StoreSink
@@ -141,3 +145,7 @@ def install_detection(system: System) -> None:
     system.gate.register(RiskInput(detector.book))
     system.bus.subscribe(lambda event: detector.on_activity(event))
     system.extras["detector"] = detector
+    store.suppress_days = config.suppress_days
+    with suppress(DBAPIError):  # a database not migrated yet
+        store.load_suppressions(detector.book)  # false-positive verdicts outlive a restart
+    system.extras["officer"] = Officer(store, responder, system.trail, book=detector.book)

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from amanah.access.gate import AccessRequest, Outcome, Principal
-from amanah.detection.alerts import Alert, AlertBook, AlertSink, InvalidTransition, Signal
+from amanah.detection.alerts import (
+    Alert,
+    AlertBook,
+    AlertSink,
+    InvalidTransition,
+    Signal,
+    UnknownStatus,
+)
 from amanah.detection.engine import Detector
 from amanah.detection.events import Event
 from amanah.detection.risk import RiskInput
@@ -47,7 +54,7 @@ def test_lifecycle() -> None:
     book.transition(alert, "resolved", 3)
     with pytest.raises(InvalidTransition):
         book.transition(alert, "acknowledged", 4)
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(UnknownStatus):
         book.transition(alert, "bogus", 4)
     fresh, new, _ = book.apply(sig(5))
     assert new and fresh is not alert  # a resolved incident is closed

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from amanah.detection.alerts import AlertNotFound, InvalidTransition, Signal
+from amanah.detection.alerts import AlertNotFound, Signal, UnknownStatus
 from amanah.detection.engine import Detector
 from amanah.detection.store import AlertStore, StoreSink
 from amanah.events import ActivityEvent
@@ -33,7 +33,7 @@ def test_alerts_round_trip_and_lifecycle(system) -> None:
     assert (
         acked.status == "acknowledged" and detector.book.alerts[alert.id].status == "acknowledged"
     )
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(UnknownStatus):
         store.transition(alert.id, "nonsense")
     now = T0 + timedelta(hours=1)
     store.transition(alert.id, "false_positive", by="officer-1", now=now, book=detector.book)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol, runtime_checkable
 
-from amanah.errors import AmanahError
+from amanah.errors import AmanahError, Conflict, InvalidInput, NotFound
 from amanah.ids import new_id
 
 SEVERITY_ORDER = {"low": 1, "medium": 2, "high": 3, "critical": 4}
@@ -35,12 +35,16 @@ class DetectionError(AmanahError):
     pass
 
 
-class AlertNotFound(DetectionError):
-    pass
+class AlertNotFound(DetectionError, NotFound):
+    """No such alert: a 404 at the boundary."""
 
 
-class InvalidTransition(DetectionError):
-    pass
+class InvalidTransition(DetectionError, Conflict):
+    """Not from the alert's current status: a 409."""
+
+
+class UnknownStatus(DetectionError, InvalidInput):
+    """Not an alert status at all: a 422."""
 
 
 @dataclass(slots=True)
@@ -185,7 +189,7 @@ class AlertBook:
 
     def transition(self, alert: Alert, status: str, now: float) -> Alert:
         if status not in STATUSES:
-            raise InvalidTransition(f"unknown status {status}")
+            raise UnknownStatus(f"unknown status {status}")
         if status not in TRANSITIONS[alert.status]:
             raise InvalidTransition(f"an alert that is {alert.status} cannot become {status}")
         alert.status = status

@@ -1,4 +1,5 @@
-"""Detection tables: alerts (with their evidence event ids) and false-positive suppressions."""
+"""Detection tables: alerts (evidence, status history), false-positive suppressions, and the
+automatic responses with the reveal blocks they raised."""
 
 from __future__ import annotations
 
@@ -48,3 +49,44 @@ class DetectionSuppression(Base):
     alert_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
     created_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DetectionAlertHistory(Base):
+    """One status change of an alert: who judged it, when, from what to what."""
+
+    __tablename__ = "detection_alert_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    alert_id: Mapped[str] = mapped_column(String(40), index=True)
+    from_status: Mapped[str] = mapped_column(String(24))
+    to_status: Mapped[str] = mapped_column(String(24))
+    by: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DetectionResponse(Base):
+    """The response register: one automatic action taken for an alert, and its undo."""
+
+    __tablename__ = "detection_responses"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    alert_id: Mapped[str] = mapped_column(String(40), index=True)
+    account_id: Mapped[str] = mapped_column(String(128), index=True)
+    action: Mapped[str] = mapped_column(String(24))
+    outcome: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    detail: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    undone_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
+
+
+class DetectionRevealBlock(Base):
+    """An active reveal block (``RevealBlock`` reads it on every reveal, by account id)."""
+
+    __tablename__ = "detection_reveal_blocks"
+
+    response_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    account_id: Mapped[str] = mapped_column(String(128), index=True)
+    reason: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

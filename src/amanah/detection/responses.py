@@ -23,12 +23,15 @@ officer; action ``detection.response.<action>`` or ``detection.response.undo``; 
 account id as subject; alert id, rule and severity as extras). A failing action (no such
 account, mail server down) is recorded with outcome ``failed`` and never stops the others.
 
-Storage: reveal blocks and the response register are kept in memory in this process
-(``MemoryResponseStore``): a restart forgets active reveal blocks and which responses
-can be undone, and a block raised on one replica does not bind another. Step-up and lock
-live in identity's tables and are durable. The store is a small protocol so a table-backed
-one (``detection_responses``, ``detection_reveal_blocks``) can replace it when detection
-gets its migration.
+Storage: ``install_responses`` keeps the response register and the reveal blocks in the
+database (``SqlResponseStore``: tables ``detection_responses`` and
+``detection_reveal_blocks``), so an active block survives a restart and binds every
+replica, and a response can be undone from any of them, once. ``RevealBlock`` costs one
+indexed query per reveal. Step-up and lock live in identity's tables. ``MemoryResponseStore``
+(this process only) is for unit tests.
+
+Undo is a human verdict: only a signed-in security officer (``UNDO_ROLES``, staff, not a
+service token) may undo, and never a response to an alert about their own account.
 
 The alert is duck-typed (``AlertLike``): the detection engine defines the real class.
 """
@@ -183,7 +186,17 @@ class ResponseStore(Protocol):
     def add(self, response: Response) -> None: ...
     def get(self, response_id: str) -> Response | None: ...
     def replace(self, response: Response) -> None: ...
+    def mark_undone(self, response_id: str, at: datetime, by: str) -> Response:
+        """Atomically: NotFound, Conflict if already undone, else the undone response."""
+        ...
+
     def for_alert(self, alert_id: str) -> list[Response]: ...
+    def find(
+        self, *, alert_id: str | None = None, account_id: str | None = None, limit: int = 100
+    ) -> list[Response]:
+        """Newest first."""
+        ...
+
     def all(self) -> list[Response]: ...
     def add_block(self, block: Block) -> None: ...
     def remove_block(self, response_id: str) -> Block | None: ...
@@ -209,9 +222,33 @@ class MemoryResponseStore:
         with self._lock:
             return self._responses.get(response_id)
 
+    def mark_undone(self, response_id: str, at: datetime, by: str) -> Response:
+        with self._lock:
+            response = self._responses.get(response_id)
+            if response is None:
+                raise NotFound("no such response")
+            if response.undone_at is not None:
+                raise Conflict("the response was already undone")
+            undone = self._responses[response_id] = replace(response, undone_at=at, undone_by=by)
+            return undone
+
     def for_alert(self, alert_id: str) -> list[Response]:
         with self._lock:
-            return [r for r in self._responses.values() if r.alert_id == alert_id]
+            return sorted(
+                (r for r in self._responses.values() if r.alert_id == alert_id), key=lambda r: r.id
+            )
+
+    def find(
+        self, *, alert_id: str | None = None, account_id: str | None = None, limit: int = 100
+    ) -> list[Response]:
+        with self._lock:
+            rows = [
+                r
+                for r in self._responses.values()
+                if (alert_id is None or r.alert_id == alert_id)
+                and (account_id is None or r.account_id == account_id)
+            ]
+        return sorted(rows, key=lambda r: r.id, reverse=True)[:limit]
 
     def all(self) -> list[Response]:
         with self._lock:
@@ -306,7 +343,10 @@ class Responder:
         an alert answered again (grouped evidence, a raised severity) gets only the actions
         its severity adds; returns the responses taken now."""
         with self._lock:
-            taken = self._handled.setdefault(str(alert.id), set())
+            taken = self._handled.get(str(alert.id))
+            if taken is None:  # after a restart, the register knows what was done
+                taken = {r.action for r in self.store.for_alert(str(alert.id))}
+                self._handled[str(alert.id)] = taken
             todo = [a for a in self.playbook.for_severity(str(alert.severity)) if a not in taken]
             taken.update(todo)
         done: list[Response] = []
@@ -451,15 +491,12 @@ class Responder:
     def undo(self, response_id: str, officer: Principal) -> Response:
         """Reverse one response; the officer and the outcome are audited."""
         self._check_officer(officer)
-        with self._lock:
-            response = self.store.get(response_id)
-            if response is None:
-                raise NotFound("no such response")
-            if response.undone_at is not None:
-                raise Conflict("the response was already undone")
-            now = self.clock()
-            undone = replace(response, undone_at=now, undone_by=officer.id)
-            self.store.replace(undone)
+        response = self.store.get(response_id)
+        if response is None:
+            raise NotFound("no such response")
+        if response.account_id == officer.id:
+            raise Forbidden("a response to an alert about yourself is for another officer")
+        undone = self.store.mark_undone(response_id, self.clock(), officer.id)
         try:
             outcome = self._reverse(response, officer)
         except Exception:
@@ -482,11 +519,25 @@ class Responder:
         return undone
 
     def undo_alert(self, alert_id: str, officer: Principal) -> list[Response]:
-        """Undo every response to one alert not undone yet (a false-positive verdict)."""
+        """Undo every response to one alert not undone yet (a false-positive verdict).
+
+        One that fails (identity unreachable...) is audited as failed, stays undoable and
+        does not stop the others; one undone meanwhile by someone else is passed over.
+        Returns the responses undone now."""
         self._check_officer(officer)
-        return [
-            self.undo(r.id, officer) for r in self.store.for_alert(alert_id) if r.undone_at is None
-        ]
+        undone: list[Response] = []
+        for response in self.store.for_alert(alert_id):
+            if response.undone_at is not None:
+                continue
+            try:
+                undone.append(self.undo(response.id, officer))
+            except Conflict:
+                continue
+            except Forbidden:
+                raise
+            except Exception:
+                log.warning("undoing a response failed", extra={"action": response.action})
+        return undone
 
     def _reverse(self, response: Response, officer: Principal) -> str:
         if response.outcome != "done":
@@ -525,14 +576,21 @@ class Responder:
 
 
 def install_responses(system: Any, playbook: Playbook | None = None, **kwargs: Any) -> Responder:
-    """Build the responder from the system's settings, register ``RevealBlock`` with the
-    gate and keep the responder in ``system.extras["responder"]``."""
+    """Build the responder from the system's settings, its register in the system's database
+    (unless ``blocks`` brings another store), register ``RevealBlock`` with the gate and keep
+    the responder in ``system.extras["responder"]``."""
+    from amanah.detection.response_store import SqlResponseStore
     from amanah.notify.email import mailer_from_settings
     from amanah.notify.syslog import syslog_from_settings
     from amanah.notify.webhook import webhook_from_settings
 
     settings = system.settings
     playbook = playbook or Playbook.from_settings(settings)
+    if "blocks" not in kwargs:
+        store = SqlResponseStore(system.factory)
+        kwargs["blocks"] = RevealBlock(
+            store, actions=playbook.block_actions, clock=kwargs.get("clock", utcnow)
+        )
     kwargs.setdefault("mailer", mailer_from_settings(settings))
     kwargs.setdefault("webhook", webhook_from_settings(settings))
     kwargs.setdefault("syslog", syslog_from_settings(settings))
