@@ -19,6 +19,7 @@ from amanah.detection.cli import app as detect_app
 from amanah.errors import AmanahError
 from amanah.forensics.cli import app as forensics_app
 from amanah.forensics.exports_cli import app as export_app
+from amanah.identity.cli import app as staff_app
 from amanah.settings import Settings
 
 app = typer.Typer(no_args_is_help=True, help="Amanah: protect contact-centre customer data.")
@@ -30,6 +31,7 @@ app.add_typer(export_app, name="export")
 app.add_typer(forensics_app, name="forensics")
 app.add_typer(audit_app, name="audit")
 app.add_typer(detect_app, name="detect")
+app.add_typer(staff_app, name="staff")
 out = Console()
 err = Console(stderr=True)
 
@@ -86,6 +88,23 @@ def init(
         out.print(report.admin_token, soft_wrap=True, highlight=False)
     if not report.created:
         out.print(f"{settings.home} is ready")
+        return
+    _record_init(report)  # after the token is shown: a failure here must not lose it
+
+
+def _record_init(report: Any) -> None:
+    """One ``system.init`` entry: what this run created (flags and counts, no paths)."""
+    from amanah.audit.trail import cli_actor
+
+    made = {"keyring": "keyring", "admin_token": "admin token", "tls_certificate": "TLS"}
+    extra = {k: True for k, p in made.items() if any(c.startswith(p) for c in report.created)}
+    system = _system()
+    try:
+        system.trail.record(
+            cli_actor(), "system.init", demo_customers=report.demo_customers, **extra
+        )
+    finally:
+        system.close()
 
 
 @app.command()
@@ -161,19 +180,25 @@ def keys_status(as_json: Annotated[bool, typer.Option("--json")] = False) -> Non
         out.print("the keyring is sealed")
 
 
-def _rewrap_with_progress(system: Any) -> int:
-    from amanah.vault.keys import count_by_version, retire_unused, rewrap
+def _key_admin(system: Any) -> Any:
+    from amanah.audit.trail import cli_actor
+    from amanah.vault.keys import KeyAdmin
 
+    return KeyAdmin(system.factory, system.keys, system.trail, cli_actor())
+
+
+def _rewrap_with_progress(system: Any) -> int:
+    from amanah.vault.keys import count_by_version
+
+    admin = _key_admin(system)
     with system.factory() as session:
         counts = count_by_version(session)
     active = system.keyring.current_version()
     stale = sum(n for v, n in counts.items() if v != active)
     with _progress() as progress:
         task = progress.add_task("rewrapping data keys", total=stale)
-        moved = rewrap(
-            system.factory, system.keys, on_batch=lambda p: progress.update(task, completed=p.done)
-        )
-    retired = retire_unused(system.factory, system.keyring)
+        moved = admin.rewrap(on_batch=lambda p: progress.update(task, completed=p.done))
+    retired = admin.retire_unused()
     out.print(f"rewrapped {moved} data keys under version {active}")
     if retired:
         out.print("retired root key versions: " + ", ".join(map(str, retired)))
@@ -182,9 +207,10 @@ def _rewrap_with_progress(system: Any) -> int:
 
 @keys_app.command("rotate")
 def keys_rotate() -> None:
-    """New root-key version, then rewrap every data key (online, resumable)."""
+    """New root-key version, then rewrap every data key (online, resumable). Each step is
+    recorded on the audit trail as ``cli:<os user>``."""
     system = _system()
-    version = system.keyring.rotate()
+    version = _key_admin(system).rotate()
     out.print(f"root key version {version} is now active")
     _rewrap_with_progress(system)
 

@@ -2,7 +2,9 @@
 (CTAP2, internal transport, resident keys, user verification on) against ``amanah serve``.
 
 An invited agent sets a password, signs in, is forced to enrol a second factor, creates a
-passkey, signs out, signs in again with password + passkey and reaches the security page.
+passkey, signs out, signs in again with password + passkey and reaches the security page;
+then signs out and signs in with the passkey alone (usernameless: the authenticator offers
+its discoverable credential, no username, no password).
 ASVS 5.0 V6.5 (passkeys, user verification), 800-63B rev 4 3.1.7 (multi-factor
 cryptographic authenticator), ASVS V6.4 / 800-63B 3.1 (MFA mandatory at first sign-in).
 """
@@ -114,5 +116,21 @@ def test_invited_agent_enrols_a_passkey_and_signs_in_with_it(
         session = next(c for c in context.cookies() if c["name"] == "__Host-amanah_session")
         assert session["secure"] and session["httpOnly"] and session["sameSite"] == "Strict"
         assert session["path"] == "/" and session["domain"] == "localhost"
+
+        # third sign-in: the passkey alone, from the sign-in page (no username, no password)
+        page.click("form[action='/console/sign-out'] button")
+        page.wait_for_selector("text=You are signed out.")
+        page.goto(f"{base}/console/sign-in")
+        assert page.input_value("#username") == "" and page.input_value("#password") == ""
+        page.click("#passkey-passwordless")
+        page.wait_for_url(f"{base}/console")
+        assert "Welcome, Dewi Lestari" in page.content()
+        names = {c["name"] for c in context.cookies()}
+        assert "__Host-amanah_session" in names and "__Host-amanah_passkey" not in names
+        page.goto(f"{base}/console/security")
+        assert page.url == f"{base}/console/security"
+        assert "this session" in page.inner_text("#sessions")
+        again = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})
+        assert again["credentials"][0]["signCount"] > after["credentials"][0]["signCount"]
     finally:
         context.close()

@@ -5,19 +5,27 @@ sign-in attempt or session it is for, and uses it once (even when verification f
 User verification is REQUIRED (a fingerprint, a face or a PIN on the authenticator), so a
 passkey is a multi-factor authenticator on its own (800-63B rev 4 section 3.1.7). The
 signature counter must grow when the authenticator keeps one (cloned-key detection).
+
+Passwordless sign-in asks for a discoverable credential before anyone is named, so there
+is no account to store the challenge against yet: the challenge travels sealed (HMAC, with
+its expiry) in a pre-auth cookie of the browser that asked, and is recorded as spent, under
+a row id derived from the challenge itself, once the credential names its account. The
+primary key makes a replay, or two racing uses, lose.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import webauthn
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from webauthn.helpers import (
+    base64url_to_bytes,
     bytes_to_base64url,
     options_to_json,
     parse_authentication_credential_json,
@@ -31,6 +39,7 @@ from webauthn.helpers.exceptions import (
 )
 from webauthn.helpers.structs import (
     AttestationConveyancePreference,
+    AuthenticationCredential,
     AuthenticatorSelectionCriteria,
     AuthenticatorTransport,
     PublicKeyCredentialDescriptor,
@@ -38,9 +47,13 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
+from amanah.identity.common import keyed_digest, same
 from amanah.identity.errors import InvalidCode
 from amanah.identity.models import Passkey, StaffAccount, WebAuthnChallenge
 from amanah.ids import new_id
+
+MAX_CREDENTIAL_ID = 1023  # WebAuthn L3: a credential id is at most 1023 bytes
+DISCOVER = "discover"  # the purpose (and binding) of a spent passwordless challenge
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,10 +108,7 @@ def _take_challenge(
     now: datetime,
 ) -> bytes:
     """Find the challenge the client answered and mark it used; refuse unknown or stale ones."""
-    try:
-        answered = parse_client_data_json(client_data_json).challenge
-    except Exception as exc:
-        raise InvalidCode("the passkey response is malformed") from exc
+    answered = _answered(client_data_json)
     row = session.scalar(
         select(WebAuthnChallenge).where(
             WebAuthnChallenge.account_id == account_id,
@@ -118,6 +128,13 @@ def _take_challenge(
     if taken.rowcount != 1:  # type: ignore[attr-defined]
         raise InvalidCode("the passkey challenge is unknown, used or expired")
     return bytes(row.challenge)
+
+
+def _answered(client_data_json: bytes) -> bytes:
+    try:
+        return parse_client_data_json(client_data_json).challenge
+    except Exception as exc:
+        raise InvalidCode("the passkey response is malformed") from exc
 
 
 def account_passkeys(session: Session, account_id: str) -> list[Passkey]:
@@ -212,28 +229,31 @@ def authentication_options(
     return json.loads(options_to_json(options))
 
 
-def verify_authentication(
-    session: Session,
-    rp: RelyingParty,
-    account: StaffAccount,
-    bound_to: str,
-    response: str | dict[str, Any],
-    now: datetime,
-) -> Passkey:
+def parse_assertion(response: str | dict[str, Any]) -> AuthenticationCredential:
     try:
         credential = parse_authentication_credential_json(response)
     except (InvalidJSONStructure, InvalidAuthenticationResponse, ValueError, KeyError) as exc:
         raise InvalidCode("the passkey response is malformed") from exc
-    challenge = _take_challenge(
-        session, account.id, "authenticate", bound_to, credential.response.client_data_json, now
-    )
-    row = session.scalar(
-        select(Passkey).where(
-            Passkey.account_id == account.id, Passkey.credential_id == credential.raw_id
-        )
-    )
-    if row is None:
-        raise InvalidCode("this passkey is not registered to the account")
+    if not credential.raw_id or len(credential.raw_id) > MAX_CREDENTIAL_ID:
+        raise InvalidCode("the passkey response is malformed")
+    return credential
+
+
+def _check_assertion(
+    rp: RelyingParty,
+    row: Passkey,
+    credential: AuthenticationCredential,
+    challenge: bytes,
+    now: datetime,
+) -> None:
+    """Signature, origin, RP id, user verification and the counter; then record the use.
+
+    A user handle, when the authenticator returns one, must be the key's own account
+    (WebAuthn L3 section 7.2 step 6).
+    """
+    handle = credential.response.user_handle
+    if handle and handle != row.account_id.encode():
+        raise InvalidCode("the passkey could not be verified")
     try:
         verified = webauthn.verify_authentication_response(
             credential=credential,
@@ -249,8 +269,125 @@ def verify_authentication(
     row.sign_count = verified.new_sign_count
     row.backed_up = verified.credential_backed_up
     row.last_used_at = now
+
+
+def verify_authentication(
+    session: Session,
+    rp: RelyingParty,
+    account: StaffAccount,
+    bound_to: str,
+    response: str | dict[str, Any],
+    now: datetime,
+) -> Passkey:
+    credential = parse_assertion(response)
+    challenge = _take_challenge(
+        session, account.id, "authenticate", bound_to, credential.response.client_data_json, now
+    )
+    row = session.scalar(
+        select(Passkey).where(
+            Passkey.account_id == account.id, Passkey.credential_id == credential.raw_id
+        )
+    )
+    if row is None:
+        raise InvalidCode("this passkey is not registered to the account")
+    _check_assertion(rp, row, credential, challenge, now)
     session.flush()
     return row
+
+
+# ---- passwordless: a discoverable credential names its account ------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Sealed:
+    """A passwordless challenge as the browser holds it (``token``) and its expiry."""
+
+    token: str
+    options: dict[str, Any]
+    expires_at: datetime
+
+
+def discoverable_options(rp: RelyingParty, secret: bytes, now: datetime) -> Sealed:
+    """Options with no allowCredentials: the authenticator offers the passkeys it holds for
+    this relying party, and the person picks one (usernameless). The challenge is sealed
+    with its expiry for a pre-auth cookie; nothing is stored until it is used."""
+    options = webauthn.generate_authentication_options(
+        rp_id=rp.rp_id,
+        timeout=rp.timeout_seconds * 1000,
+        allow_credentials=[],
+        user_verification=UserVerificationRequirement.REQUIRED,
+    )
+    expires = now + timedelta(seconds=rp.timeout_seconds)
+    body = f"{bytes_to_base64url(options.challenge)}.{int(expires.timestamp())}"
+    token = f"{body}.{keyed_digest(secret, DISCOVER, body)}"
+    return Sealed(token, json.loads(options_to_json(options)), expires)
+
+
+def _unseal(secret: bytes, token: str, now: datetime) -> tuple[bytes, datetime]:
+    parts = (token or "").split(".")
+    if len(parts) != 3 or len(token) > 300:
+        raise InvalidCode("the passkey challenge is unknown, used or expired")
+    challenge_text, expiry_text, mac = parts
+    if not same(mac, keyed_digest(secret, DISCOVER, f"{challenge_text}.{expiry_text}")):
+        raise InvalidCode("the passkey challenge is unknown, used or expired")
+    expires = datetime.fromtimestamp(int(expiry_text), UTC)
+    if expires <= now:
+        raise InvalidCode("the passkey challenge is unknown, used or expired")
+    return base64url_to_bytes(challenge_text), expires
+
+
+def _spent_id(challenge: bytes) -> str:
+    return "wch_" + hashlib.sha256(challenge).hexdigest()[:36]
+
+
+def claim_discoverable(
+    session: Session, secret: bytes, token: str, response: str | dict[str, Any], now: datetime
+) -> tuple[Passkey, AuthenticationCredential, bytes]:
+    """Find the key a passwordless answer names and spend its challenge (once, ever).
+
+    Refused alike (``InvalidCode``): a forged, expired or foreign challenge, a malformed
+    answer, an unknown credential, a user handle that is not the key's account, a challenge
+    already spent. A concurrent use of the same challenge fails on the primary key when
+    the session flushes or commits (``IntegrityError``: the caller treats it the same).
+    """
+    challenge, expires = _unseal(secret, token, now)
+    credential = parse_assertion(response)
+    if _answered(credential.response.client_data_json) != challenge:
+        raise InvalidCode("the passkey challenge is unknown, used or expired")
+    row = session.scalar(select(Passkey).where(Passkey.credential_id == credential.raw_id))
+    handle = credential.response.user_handle
+    # a discoverable credential must say whose it is, and it must be the key's owner
+    if row is None or not handle or handle != row.account_id.encode():
+        raise InvalidCode("the passkey could not be verified")
+    spent_id = _spent_id(challenge)
+    if session.get(WebAuthnChallenge, spent_id) is not None:
+        raise InvalidCode("the passkey challenge is unknown, used or expired")
+    session.add(
+        WebAuthnChallenge(
+            id=spent_id,
+            account_id=row.account_id,
+            purpose=DISCOVER,
+            bound_to=DISCOVER,
+            challenge=challenge,
+            expires_at=expires,
+            used_at=now,
+        )
+    )
+    session.flush()
+    return row, credential, challenge
+
+
+def verify_discoverable(
+    session: Session,
+    rp: RelyingParty,
+    row: Passkey,
+    credential: AuthenticationCredential,
+    challenge: bytes,
+    now: datetime,
+) -> None:
+    """The signature check of a claimed passwordless answer (``InvalidCode`` when bad)."""
+    _check_assertion(rp, row, credential, challenge, now)
+    session.flush()
 
 
 def credential_id_text(row: Passkey) -> str:

@@ -9,6 +9,9 @@ Sign-in (800-63B rev 4; ASVS 5.0 V6, V7):
     verify_totp / verify_sms / verify_passkey / use_recovery_code(attempt)   -> SignedIn
     (next="enrol") enrol_totp + confirm_totp_enrolment, or a passkey, or a phone -> SignedIn
 
+    begin_passkey_sign_in() -> sealed challenge; sign_in_with_passkey(it) -> SignedIn
+    (passwordless: a passkey with user verification is multi-factor on its own)
+
 An unknown username, a wrong password, an invited or disabled account all answer the
 same ``InvalidCredentials`` after the same Argon2id work. Failures slow down by account and
 by source address; 100 consecutive failures of one factor lock the account and the owner
@@ -25,6 +28,7 @@ from typing import Any
 
 import phonenumbers
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from amanah.access.gate import Outcome, Principal
@@ -77,6 +81,11 @@ from amanah.notify.sms import SmsProvider
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 ENROLLABLE = ("totp", "passkey", "sms")
 
+# administrative facts for the trail (ids only), beside the sign-in ones in events.py
+TEAM_CREATED = "identity.team.created"
+ACCOUNT_TEAM_CHANGED = "identity.account.team_changed"
+PURGED = "identity.purged"
+
 
 @dataclass(frozen=True, slots=True)
 class Invite:
@@ -123,6 +132,9 @@ class AccountView:
     has_email: bool
     phone_verified: bool
     factors: tuple[str, ...]
+    locked_at: datetime | None = None
+    locked_factor: str | None = None
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,7 +310,7 @@ class Identity:
 
     # ---- accounts -----------------------------------------------------------------------
 
-    def create_team(self, name: str) -> str:
+    def create_team(self, name: str, *, actor_id: str | None = None) -> str:
         name = name.strip()
         if not name or len(name) > 100:
             raise InvalidInput("a team name has 1 to 100 characters")
@@ -307,7 +319,9 @@ class Identity:
                 raise Conflict("a team with this name exists")
             team = Team(id=new_id("team"), name=name, created_at=self.clock())
             s.add(team)
-            return team.id
+            team_id = team.id
+        self._emit(TEAM_CREATED, team_id=team_id, actor_id=actor_id)
+        return team_id
 
     def teams(self) -> list[tuple[str, str]]:
         with self.factory() as s:
@@ -416,7 +430,7 @@ class Identity:
             account = self._account(s, account_id)
             account.status = "disabled"
             account.disabled_at = now
-            ended = self._end_all(s, account_id, "account-disabled", now)
+            ended = self._end_all(s, account_id, "account-disabled", now, actor_id=actor_id)
             s.execute(
                 update(SignInAttempt)
                 .where(SignInAttempt.account_id == account_id, SignInAttempt.expires_at > now)
@@ -449,11 +463,14 @@ class Identity:
             self._account(s, account_id).role = role
         self._emit(ev.ACCOUNT_ROLE_CHANGED, account_id=account_id, actor_id=actor_id, role=role)
 
-    def set_team(self, account_id: str, team_id: str | None) -> None:
+    def set_team(
+        self, account_id: str, team_id: str | None, *, actor_id: str | None = None
+    ) -> None:
         with transaction(self.factory) as s:
             if team_id is not None and s.get(Team, team_id) is None:
                 raise NotFound("no such team")
             self._account(s, account_id).team_id = team_id
+        self._emit(ACCOUNT_TEAM_CHANGED, account_id=account_id, team_id=team_id, actor_id=actor_id)
 
     def _view(self, s: Session, account: StaffAccount) -> AccountView:
         return AccountView(
@@ -468,11 +485,36 @@ class Identity:
             has_email=bool(account.email),
             phone_verified=bool(account.phone and account.phone_verified_at),
             factors=self._available(s, account.id),
+            locked_at=account.locked_at,
+            locked_factor=account.locked_factor,
+            created_at=account.created_at,
         )
 
     def account(self, account_id: str) -> AccountView:
         with self.factory() as s:
             return self._view(s, self._account(s, account_id))
+
+    def find_account(self, ref: str) -> AccountView:
+        """An account named the way an administrator would: its id, username or email."""
+        ref = (ref or "").strip()
+        with self.factory() as s:
+            account = s.get(StaffAccount, ref) if ref else None
+            if account is None:
+                account = s.scalar(select(StaffAccount).where(StaffAccount.username == ref.lower()))
+            if account is None and "@" in ref:
+                found = list(
+                    s.scalars(
+                        select(StaffAccount)
+                        .where(func.lower(StaffAccount.email) == ref.lower())
+                        .limit(2)
+                    )
+                )
+                if len(found) > 1:
+                    raise Conflict("several accounts have this email: name one by its id")
+                account = found[0] if found else None
+            if account is None:
+                raise NotFound("no such staff account")
+            return self._view(s, account)
 
     def accounts(self, *, team_id: str | None = None, role: str | None = None) -> list[AccountView]:
         with self.factory() as s:
@@ -598,22 +640,11 @@ class Identity:
         device: str | None,
     ) -> Attempt:
         token = new_token()
-        expires = now + timedelta(minutes=self.config.signin_attempt_minutes)
-        s.add(
-            SignInAttempt(
-                id=new_id("att"),
-                token_hash=digest(token),
-                account_id=account.id,
-                purpose=purpose,
-                factors=factors,
-                source=(source or None) and source[:64],
-                user_agent=(user_agent or None) and user_agent[:300],
-                device_hash=digest(device) if device else None,
-                created_at=now,
-                expires_at=expires,
-            )
-        )
-        s.flush()
+        row = self._attempt_row(
+            s, account, purpose, factors, now,
+            token=token, source=source, user_agent=user_agent, device=device,
+        )  # fmt: skip
+        expires = row.expires_at
         available = self._available(s, account.id)
         has_second = any(f in available for f in ENROLLABLE)
         if purpose == "reset":
@@ -621,6 +652,35 @@ class Identity:
         else:
             step = "second-factor" if has_second else "enrol"
         return Attempt(token, step, available, expires, purpose)
+
+    def _attempt_row(
+        self,
+        s: Session,
+        account: StaffAccount,
+        purpose: str,
+        factors: dict[str, str],
+        now: datetime,
+        *,
+        token: str,
+        source: str | None,
+        user_agent: str | None,
+        device: str | None,
+    ) -> SignInAttempt:
+        row = SignInAttempt(
+            id=new_id("att"),
+            token_hash=digest(token),
+            account_id=account.id,
+            purpose=purpose,
+            factors=factors,
+            source=(source or None) and source[:64],
+            user_agent=(user_agent or None) and user_agent[:300],
+            device_hash=digest(device) if device else None,
+            created_at=now,
+            expires_at=now + timedelta(minutes=self.config.signin_attempt_minutes),
+        )
+        s.add(row)
+        s.flush()
+        return row
 
     def _live_attempt(
         self, s: Session, token: str, now: datetime
@@ -740,12 +800,13 @@ class Identity:
             self._signed_in_events(signed, factor)
         return signed
 
-    def _signed_in_events(self, signed: SignedIn, factor: str) -> None:
+    def _signed_in_events(self, signed: SignedIn, factor: str, **how: str) -> None:
         self._emit(
             ev.SIGNIN_SUCCEEDED,
             account_id=signed.account_id,
             session_id=signed.session_id,
             factor=factor,
+            **how,
         )
         self._emit(ev.SESSION_STARTED, account_id=signed.account_id, session_id=signed.session_id)
         if signed.new_device:
@@ -825,6 +886,114 @@ class Identity:
 
     def passkey_options(self, attempt_token: str) -> dict[str, Any]:
         return self._passkey_challenge(attempt_token, self._live_attempt)
+
+    # ---- sign-in: passwordless, a passkey alone ------------------------------------------------
+
+    def begin_passkey_sign_in(self, *, source: str | None = None) -> passkeys.Sealed:
+        """Usernameless options for ``navigator.credentials.get``; the browser keeps the
+        sealed challenge (``token``) in a pre-auth cookie for ``sign_in_with_passkey``."""
+        now = self.clock()
+        try:
+            with self.factory() as s:
+                throttle.check(s, self._key("src", source or "-"), self.source_rule, now)
+        except Throttled:
+            self._emit(ev.SIGNIN_THROTTLED, factor="passkey", reason="throttled")
+            raise
+        return passkeys.discoverable_options(self.rp, self.config.secret, now)
+
+    def sign_in_with_passkey(
+        self,
+        token: str,
+        response: str | dict[str, Any],
+        *,
+        source: str | None = None,
+        user_agent: str | None = None,
+        device: str | None = None,
+    ) -> SignedIn:
+        """A passkey alone. With user verification it is a multi-factor cryptographic
+        authenticator (800-63B rev 4 section 3.1.7), so the session's factors are just
+        ``passkey``: no password step. A forged, spent or expired challenge, an unknown
+        credential, a bad signature or a disabled account: the same ``InvalidCredentials``;
+        a locked account ``AccountLocked`` once the passkey is proven. Failures count
+        against the source address and, once a key names its account, against that
+        account's passkey factor (delays, then the lock), as for the other factors."""
+        now = self.clock()
+        src_key = self._key("src", source or "-")
+        notices: list[Notice] = []
+        signed: SignedIn | None = None
+        outcome, account_id = "invalid", None
+        try:
+            with transaction(self.factory) as s:
+                throttle.check(s, src_key, self.source_rule, now)
+                try:
+                    key, credential, challenge = passkeys.claim_discoverable(
+                        s, self.config.secret, token, response, now
+                    )
+                except InvalidCode:
+                    throttle.fail(s, src_key, self.source_rule, now)
+                else:
+                    account = self._account(s, key.account_id)
+                    account_id = account.id
+                    factor_key = self._key("factor", account.id)
+                    throttle.check(s, factor_key, self.account_rule, now)
+                    usable = account.status == "active"
+                    try:
+                        if not usable:
+                            raise InvalidCode()
+                        passkeys.verify_discoverable(s, self.rp, key, credential, challenge, now)
+                    except InvalidCode:
+                        throttle.fail(s, src_key, self.source_rule, now)
+                        throttle.fail(s, factor_key, self.account_rule, now)
+                        if usable:
+                            self._factor_failed(s, account, "passkey", now, notices)
+                    else:
+                        if account.locked_at is not None:
+                            outcome = "locked"
+                        else:
+                            outcome = "ok"
+                            signed = self._passwordless_session(
+                                s, account, now, notices,
+                                source=source, user_agent=user_agent, device=device,
+                            )  # fmt: skip
+        except Throttled:
+            self._emit(
+                ev.SIGNIN_THROTTLED, account_id=account_id, factor="passkey", reason="throttled"
+            )
+            raise
+        except IntegrityError:  # a concurrent request spent the same challenge first
+            outcome, signed, notices = "invalid", None, []
+        self.notices.send(notices)
+        if outcome == "ok" and signed is not None:
+            self._emit(ev.FACTOR_USED, account_id=account_id, factor="passkey")
+            self._signed_in_events(signed, "passkey", method="passwordless")
+            return signed
+        if outcome == "locked":
+            self._emit(ev.SIGNIN_FAILED, account_id=account_id, factor="passkey", reason="locked")
+            raise AccountLocked()
+        self._emit(ev.SIGNIN_FAILED, account_id=account_id, factor="passkey", reason="invalid")
+        raise InvalidCredentials("the passkey was not accepted")
+
+    def _passwordless_session(
+        self,
+        s: Session,
+        account: StaffAccount,
+        now: datetime,
+        notices: list[Notice],
+        *,
+        source: str | None,
+        user_agent: str | None,
+        device: str | None,
+    ) -> SignedIn:
+        """Clear the failure counters and open the session through a completed attempt (so
+        the sign-in is recorded, and the device known, exactly as after two steps)."""
+        throttle.reset(s, self._key("factor", account.id))
+        self._factor_ok(s, account.id, "passkey")
+        account.mfa_ever = True
+        attempt = self._attempt_row(
+            s, account, "signin", {"passkey": now.isoformat()}, now,
+            token=new_token(), source=source, user_agent=user_agent, device=device,
+        )  # fmt: skip
+        return self._finish(s, account, attempt, now, notices)
 
     def _send_sms_code(self, token: str, live: Any, purpose: str) -> datetime:
         """One code for a sign-in attempt or a session (``live`` finds which), bound to it."""
@@ -1106,14 +1275,17 @@ class Identity:
                 if now - row.last_seen_at < idle
             ]
 
-    def end_session(self, actor: AuthContext | Principal, session_id: str) -> None:
-        """End one session: your own, or anyone's if you are an admin."""
+    def end_session(
+        self, actor: AuthContext | Principal, session_id: str, *, account_id: str | None = None
+    ) -> None:
+        """End one session: your own, or anyone's if you are an admin. With ``account_id``,
+        only a session of that account (an admin acting from one person's page)."""
         now = self.clock()
         actor_id = actor.account_id if isinstance(actor, AuthContext) else actor.id
         actor_role = actor.role
         with transaction(self.factory) as s:
             row = s.get(StaffSession, session_id)
-            if row is None:
+            if row is None or (account_id is not None and row.account_id != account_id):
                 raise NotFound("no such session")
             if row.account_id != actor_id and actor_role != "admin":
                 raise Forbidden("only an administrator can end another person's session")
@@ -1128,24 +1300,37 @@ class Identity:
             )  # fmt: skip
 
     def _end_all(
-        self, s: Session, account_id: str, reason: str, now: datetime, *, keep: str | None = None
+        self,
+        s: Session,
+        account_id: str,
+        reason: str,
+        now: datetime,
+        *,
+        keep: str | None = None,
+        actor_id: str | None = None,
     ) -> int:
         ended = 0
         for row in sessions.live_sessions(s, account_id, now):
             if row.id != keep and sessions.end(row, reason, now):
                 ended += 1
                 self._emit(
-                    ev.SESSION_ENDED, session_id=row.id, account_id=account_id, reason=reason
-                )
+                    ev.SESSION_ENDED, session_id=row.id, account_id=account_id, reason=reason,
+                    actor_id=actor_id,
+                )  # fmt: skip
         return ended
 
     def end_all_sessions(
-        self, account_id: str, *, reason: str = "ended-by-admin", keep: str | None = None
+        self,
+        account_id: str,
+        *,
+        reason: str = "ended-by-admin",
+        keep: str | None = None,
+        actor_id: str | None = None,
     ) -> int:
         """End every session of an account (detection's response, or 'sign out everywhere')."""
         now = self.clock()
         with transaction(self.factory) as s:
-            return self._end_all(s, account_id, reason, now, keep=keep)
+            return self._end_all(s, account_id, reason, now, keep=keep, actor_id=actor_id)
 
     # ---- step-up ------------------------------------------------------------------------------
 
@@ -1423,22 +1608,42 @@ class Identity:
 
     # ---- housekeeping ---------------------------------------------------------------------------
 
-    def purge(self, older_than: timedelta = timedelta(days=1)) -> int:
-        """Delete spent sign-in attempts, challenges and SMS codes."""
-        cutoff = self.clock() - older_than
-        removed = 0
+    def purge(
+        self, older_than: timedelta = timedelta(days=1), *, actor_id: str | None = None
+    ) -> dict[str, int]:
+        """Delete what can no longer be used once it is ``older_than`` past its end: ended or
+        expired sessions, sign-in attempts, SMS codes, WebAuthn challenges, used or expired
+        invitations, used recovery codes. Returns how many rows of each kind went.
+
+        The audit trail keeps the facts (sign-ins, session ends); these rows only served the
+        live flows, and stale ones would be one more thing a stolen database gives away."""
+        now = self.clock()
+        cutoff = now - older_than
+        idle = timedelta(minutes=self.config.session_idle_minutes)
+        spent: dict[str, Any] = {
+            "sessions": delete(StaffSession).where(
+                (StaffSession.ended_at < cutoff)
+                | (StaffSession.expires_at < cutoff)
+                | (StaffSession.last_seen_at < cutoff - idle)
+            ),
+            "signin_attempts": delete(SignInAttempt).where(
+                (SignInAttempt.expires_at < cutoff) | (SignInAttempt.completed_at < cutoff)
+            ),
+            "sms_codes": delete(SmsCode).where(SmsCode.expires_at < cutoff),
+            "webauthn_challenges": delete(WebAuthnChallenge).where(
+                WebAuthnChallenge.expires_at < cutoff
+            ),
+            "invitations": delete(Invitation).where(
+                (Invitation.used_at < cutoff) | (Invitation.expires_at < cutoff)
+            ),
+            "recovery_codes": delete(RecoveryCode).where(
+                RecoveryCode.used_at.is_not(None), RecoveryCode.used_at < cutoff
+            ),
+        }
+        removed: dict[str, int] = {}
         with transaction(self.factory) as s:
-            for table, column in (
-                (SignInAttempt, SignInAttempt.expires_at),
-                (WebAuthnChallenge, WebAuthnChallenge.expires_at),
-                (SmsCode, SmsCode.expires_at),
-            ):
-                result = s.execute(delete(table).where(column < cutoff))
-                removed += result.rowcount or 0  # type: ignore[attr-defined]
-            used = s.execute(
-                delete(RecoveryCode).where(
-                    RecoveryCode.used_at.is_not(None), RecoveryCode.used_at < cutoff
-                )
-            )
-            removed += used.rowcount or 0  # type: ignore[attr-defined]
+            for kind, statement in spent.items():
+                result = s.execute(statement.execution_options(synchronize_session=False))
+                removed[kind] = result.rowcount or 0  # type: ignore[attr-defined]
+        self._emit(PURGED, actor_id=actor_id or "system", **removed)
         return removed

@@ -62,6 +62,14 @@ def sign_in(identity: Identity, staff: Staff, clock: Clock, **kwargs: str) -> Si
     return signed
 
 
+def passkey_sign_in(
+    identity: Identity, authenticator: SoftAuthenticator, **kwargs: str
+) -> SignedIn:
+    """Passwordless: usernameless options, the authenticator picks its passkey, signed in."""
+    start = identity.begin_passkey_sign_in(source=kwargs.get("source"))
+    return identity.sign_in_with_passkey(start.token, authenticator.get(start.options), **kwargs)
+
+
 def last_sms_code(outbox: FileOutboxSms) -> str:
     text = outbox.messages()[-1]["text"]
     return next(word.strip(".") for word in text.split() if word.strip(".").isdigit())
@@ -78,14 +86,24 @@ def unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+class NoCredential(LookupError):
+    """The authenticator holds no credential the request allows (a browser's NotAllowedError)."""
+
+
 @dataclass
 class SoftAuthenticator:
-    """Makes real WebAuthn responses: packed as a browser would, signed with an EC key."""
+    """Makes real WebAuthn responses: packed as a browser would, signed with an EC key.
+
+    ``resident``: the credential is discoverable (a passkey), so it answers a request with
+    no allowCredentials (passwordless) and returns its user handle, as platform
+    authenticators do; a non-resident one answers only when its id is listed.
+    """
 
     rp_id: str = RP_ID
     origin: str = ORIGIN
     user_verified: bool = True
     counts: bool = True
+    resident: bool = True
     key: ec.EllipticCurvePrivateKey = field(
         default_factory=lambda: ec.generate_private_key(ec.SECP256R1())
     )
@@ -139,6 +157,11 @@ class SoftAuthenticator:
         }
 
     def get(self, options: dict) -> dict:
+        allowed = [c["id"] for c in options.get("allowCredentials") or []]
+        if (allowed and b64(self.credential_id) not in allowed) or (
+            not allowed and not self.resident
+        ):
+            raise NoCredential("no credential for this request")
         if self.counts:
             self.sign_count += 1
         client_data = self._client_data("webauthn.get", options["challenge"])
@@ -154,7 +177,7 @@ class SoftAuthenticator:
                 "clientDataJSON": b64(client_data),
                 "authenticatorData": b64(auth_data),
                 "signature": b64(signature),
-                "userHandle": b64(self.user_handle),
+                "userHandle": b64(self.user_handle) if self.resident else None,
             },
             "clientExtensionResults": {},
             "authenticatorAttachment": "platform",

@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -40,6 +40,7 @@ log = logging.getLogger("amanah.web")
 HERE = Path(__file__).parent
 PREFIX = "/console"
 ATTEMPT_COOKIE = "__Host-amanah_attempt"
+PASSKEY_COOKIE = "__Host-amanah_passkey"  # the sealed challenge of a passwordless sign-in
 DEVICE_COOKIE = "__Host-amanah_device"
 DEVICE_DAYS = 400
 CSP = (
@@ -456,6 +457,50 @@ def sign_in_passkey(request: Request, data: Form) -> Response:
     return _second_factor(request, lambda tok: identity_of(request).verify_passkey(tok, credential))
 
 
+def _passwordless_error(request: Request, exc: AmanahError) -> Response:
+    """A refused passkey is named as such (not "username or password"); the challenge is
+    spent either way, so its cookie goes."""
+    response = json_error(request, exc)
+    if isinstance(exc, InvalidCredentials):
+        text = t_for(request)("signin.passkey_failed")
+        response = JSONResponse({"error": text}, status_code=status_of(exc))
+    if isinstance(exc, Throttled):
+        response.headers["retry-after"] = str(exc.retry_after)
+    forget(response, PASSKEY_COOKIE)
+    return response
+
+
+@router.post("/sign-in/passwordless/options")
+def passwordless_options(request: Request, data: Form) -> Response:
+    """Usernameless passkey options; the sealed challenge stays in this browser's cookie."""
+    identity = identity_of(request)
+    try:
+        start = identity.begin_passkey_sign_in(source=client_ip(request))
+    except AmanahError as exc:
+        return _passwordless_error(request, exc)
+    response = JSONResponse(start.options)
+    cookie(response, PASSKEY_COOKIE, start.token, identity.config.webauthn_timeout_seconds)
+    return response
+
+
+@router.post("/sign-in/passwordless")
+def passwordless(request: Request, data: Form) -> Response:
+    """A passkey alone signs in (user verification makes it multi-factor)."""
+    try:
+        signed = identity_of(request).sign_in_with_passkey(
+            request.cookies.get(PASSKEY_COOKIE, ""),
+            data.get("credential") or {},
+            source=client_ip(request),
+            user_agent=request.headers.get("user-agent"),
+            device=request.cookies.get(DEVICE_COOKIE),
+        )
+    except AmanahError as exc:
+        return _passwordless_error(request, exc)
+    response = finish_sign_in(request, signed, as_json=True)
+    forget(response, PASSKEY_COOKIE)
+    return response
+
+
 @router.get("/recovery-codes/new")
 def new_codes_page(request: Request) -> Response:
     """After a passkey enrolment (a script request), the codes arrive in a one-page cookie."""
@@ -807,30 +852,77 @@ def admin_page(
     )
 
 
+def account_page(
+    request: Request, ctx: AuthContext, account_id: str, *, status: int = 200, **values: Any
+) -> HTMLResponse:
+    """One person: role, team, status, lock, factors (names only) and live sessions."""
+    identity = identity_of(request)
+    account = identity.account(account_id)
+    return render(
+        request,
+        "admin_account.html",
+        status=status,
+        user=ctx,
+        account=account,
+        team=dict(identity.teams()).get(account.team_id or ""),
+        sessions=identity.list_sessions(account_id, current=ctx.session_id),
+        roles=ROLES,
+        **values,
+    )
+
+
+def _admin_notice(request: Request) -> str | None:
+    done = request.query_params.get("done")
+    return t_for(request)(f"admin.done.{done}") if done in ADMIN_DONE else None
+
+
 @router.get("/admin")
 def administration(request: Request) -> Response:
     ctx = admin(request)
-    done = request.query_params.get("done")
-    notice = t_for(request)(f"admin.done.{done}") if done in ADMIN_DONE else None
-    return admin_page(request, ctx, notice=notice)
+    return admin_page(request, ctx, notice=_admin_notice(request))
 
 
-ADMIN_DONE = ("disable", "enable", "unlock", "role", "sessions")
+@router.get("/admin/accounts/{account_id}")
+def administration_account(request: Request, account_id: str) -> Response:
+    ctx = admin(request)
+    try:
+        return account_page(request, ctx, account_id, notice=_admin_notice(request))
+    except AmanahError as exc:
+        return admin_page(request, ctx, status=status_of(exc), error=message(request, exc))
+
+
+ADMIN_DONE = ("disable", "enable", "unlock", "role", "sessions", "session")
 
 
 def _admin_action(
-    request: Request, call: Callable[[AuthContext], Any], done: str, *, fresh: bool = False
+    request: Request,
+    call: Callable[[AuthContext], Any],
+    done: str,
+    *,
+    fresh: bool = False,
+    data: dict[str, Any] | None = None,
+    account_id: str | None = None,
 ) -> Response:
+    """Run an admin action, then back to the list, or to the person's page it came from."""
     ctx = admin(request)
+    back = f"{PREFIX}/admin"
+    if account_id is not None and (data or {}).get("back") == "account":
+        back = f"{PREFIX}/admin/accounts/{quote(account_id, safe='')}"
     try:
         if fresh:  # role changes and invitations: a factor used in the last minutes
             identity_of(request).require_fresh_factor(ctx)
         call(ctx)
     except StepUpRequired:
-        return redirect(stepup_url(f"{PREFIX}/admin"))
+        return redirect(stepup_url(back))
     except AmanahError as exc:
-        return admin_page(request, ctx, status=status_of(exc), error=message(request, exc))
-    return redirect(f"{PREFIX}/admin?done={done}")
+        error = message(request, exc)
+        if back != f"{PREFIX}/admin" and account_id is not None:
+            try:
+                return account_page(request, ctx, account_id, status=status_of(exc), error=error)
+            except AmanahError:
+                pass  # the person is gone: the list page says what went wrong
+        return admin_page(request, ctx, status=status_of(exc), error=error)
+    return redirect(f"{back}?done={done}")
 
 
 @router.post("/admin/invite")
@@ -863,6 +955,8 @@ def disable(request: Request, account_id: str, data: Form) -> Response:
         request,
         lambda ctx: identity_of(request).disable(account_id, actor_id=ctx.account_id),
         "disable",
+        data=data,
+        account_id=account_id,
     )
 
 
@@ -872,6 +966,8 @@ def enable(request: Request, account_id: str, data: Form) -> Response:
         request,
         lambda ctx: identity_of(request).enable(account_id, actor_id=ctx.account_id),
         "enable",
+        data=data,
+        account_id=account_id,
     )
 
 
@@ -881,6 +977,8 @@ def unlock(request: Request, account_id: str, data: Form) -> Response:
         request,
         lambda ctx: identity_of(request).unlock(account_id, actor_id=ctx.account_id),
         "unlock",
+        data=data,
+        account_id=account_id,
     )
 
 
@@ -892,13 +990,33 @@ def set_role(request: Request, account_id: str, data: Form) -> Response:
         lambda ctx: identity_of(request).set_role(account_id, role, actor_id=ctx.account_id),
         "role",
         fresh=True,
+        data=data,
+        account_id=account_id,
     )
 
 
 @router.post("/admin/accounts/{account_id}/end-sessions")
 def end_sessions(request: Request, account_id: str, data: Form) -> Response:
+    """End every session of the person (the admin's own current one stays)."""
     return _admin_action(
-        request, lambda _ctx: identity_of(request).end_all_sessions(account_id), "sessions"
+        request,
+        lambda ctx: identity_of(request).end_all_sessions(
+            account_id, keep=ctx.session_id, actor_id=ctx.account_id
+        ),
+        "sessions",
+        data=data,
+        account_id=account_id,
+    )
+
+
+@router.post("/admin/accounts/{account_id}/sessions/{session_id}/end")
+def end_account_session(request: Request, account_id: str, session_id: str, data: Form) -> Response:
+    return _admin_action(
+        request,
+        lambda ctx: identity_of(request).end_session(ctx, session_id, account_id=account_id),
+        "session",
+        data=data,
+        account_id=account_id,
     )
 
 
