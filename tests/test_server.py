@@ -17,6 +17,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from amanah.audit.log import log_for_system
+from amanah.bootstrap import build
 from amanah.home import init_home
 from amanah.settings import Settings
 from amanah.testing import free_port, serve_in_thread
@@ -148,3 +150,11 @@ def test_a_sealed_server_refuses_data_until_amanah_unseal(tmp_path: Path) -> Non
         )
         assert unsealed.returncode == 0, unsealed.stderr
         assert len(client.get("/api/v1/customers", headers=auth).json()["items"]) == 4
+    reader = build(settings)
+    try:
+        log = log_for_system(reader)
+        actions = [log.entry(seq).entry for seq in range(log.size())]
+        unseals = [(e.action, e.outcome) for e in actions if e.action == "keys.unseal"]
+        assert unseals == [("keys.unseal", "ok")]
+    finally:
+        reader.close()

@@ -134,13 +134,15 @@ def system_routes(app: FastAPI) -> None:
 
     @app.post("/api/v1/system/unseal", tags=["system"], status_code=204)
     def unseal(
-        body: UnsealIn, request: Request, _: Principal = Depends(require("keys:admin"))
+        body: UnsealIn, request: Request, who: Principal = Depends(require("keys:admin"))
     ) -> None:
         system: System = request.app.state.system
         try:
             system.keyring.unseal(body.passphrase)
         except CryptoError:
+            system.trail.record(who.id, "keys.unseal", "failed", key_id=system.keyring.key_id)
             raise InvalidInput("the passphrase does not open the keyring") from None
+        system.trail.record(who.id, "keys.unseal", key_id=system.keyring.key_id)
 
     @app.get("/api/v1/keys/status", tags=["system"], response_model=KeysStatusOut)
     def keys_status(

@@ -98,6 +98,13 @@ class Settings(BaseSettings):
     alert_emails: list[str] = Field(default_factory=list)
     response_playbook: str | None = None
 
+    # the audit trail: a signed checkpoint every N entries or T seconds, whichever first
+    audit_checkpoint_every: int = Field(1000, ge=1)
+    audit_checkpoint_seconds: float = Field(60.0, gt=0)
+    audit_origin: str | None = Field(
+        None, description="Checkpoint origin line; default amanah/<root key id>."
+    )
+
     # the gate: which field kinds need what (see amanah.access.policy)
     access_fields: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="Per field kind: live_interaction, roles."
