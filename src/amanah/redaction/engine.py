@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from typing import Literal
 
 from . import recognizers as rec
+from .addresses import addresses
 from .context import Cues
 from .errors import RedactionError
 from .lang import detect_language
@@ -107,13 +108,13 @@ class Redactor:
         if digits:
             cands.extend(rec.numbers(norm, cues, regions))
             cands.extend(rec.dates(norm, cues))
-            cands.extend(rec.addresses(norm))
+            cands.extend(addresses(norm))
         cands.extend(rec.formatted(norm, cues, digits))
         cands.extend(rec.secrets(norm, cues))
         cands.extend(rec.spoken_dates(norm, cues))
         cands.extend(rec.people(norm))
         if not digits:
-            cands.extend(rec.addresses(norm, digits=False))
+            cands.extend(addresses(norm, digits=False))
         out: list[Entity] = []
         for s, e, kind, score in resolve(cands, self.min_score):
             if kind not in self.entities:

@@ -1,4 +1,10 @@
-"""Evaluate the recognizers on the labelled corpus: ``python -m amanah.redaction.evaluate``.
+"""Evaluate the recognizers on the labelled corpora: ``python -m amanah.redaction.evaluate``.
+
+With no argument it scores each corpus of tests/data/redaction that exists, separately:
+``corpus.jsonl`` (generated from templates alongside the recognizers), ``dev2.jsonl``
+(hand-written turns, the second development set) and ``heldout.jsonl`` (written apart
+from the recognizers, to measure generalisation: its per-utterance misses are never
+listed, ``--errors`` or not).
 
 Prints precision, recall and F1 per entity type and per language, micro F1
 (overlap match: same type and overlapping span; exact-boundary figures are
@@ -22,9 +28,11 @@ from .engine import Redactor
 from .model import Entity
 from .streaming import StreamRedactor
 
-DEFAULT_CORPUS = (
-    Path(__file__).resolve().parents[3] / "tests" / "data" / "redaction" / "corpus.jsonl"
-)
+DATA = Path(__file__).resolve().parents[3] / "tests" / "data" / "redaction"
+DEFAULT_CORPUS = DATA / "corpus.jsonl"
+DEV2 = DATA / "dev2.jsonl"
+HELDOUT = DATA / "heldout.jsonl"
+CORPORA = (DEFAULT_CORPUS, DEV2, HELDOUT)
 
 
 @dataclass
@@ -163,10 +171,20 @@ def format_report(report: Report, show_errors: bool = False) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--errors", action="store_true", help="list misses by utterance id")
+    parser.add_argument("corpus", nargs="*", type=Path, help="labelled JSONL (default: all)")
+    parser.add_argument(
+        "--errors", action="store_true", help="list misses by utterance id (not for held-out)"
+    )
     args = parser.parse_args(argv)
-    print(format_report(evaluate(args.corpus), args.errors))
+    paths = args.corpus or [p for p in CORPORA if p.exists()]
+    redactor = Redactor()
+    for i, path in enumerate(paths):
+        if len(paths) > 1:
+            print(("\n" if i else "") + f"== {path.name}")
+        held_out = path.name.startswith("heldout")
+        print(format_report(evaluate(path, redactor), args.errors and not held_out))
+        if args.errors and held_out:
+            print("  (misses on the held-out corpus are not listed: it measures generalisation)")
     return 0
 
 

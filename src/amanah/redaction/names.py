@@ -51,12 +51,29 @@ AMBIGUOUS = frozenset(
         "tika",
         "dian",
         "adam",
+        "bagus",
+        "agung",
+        "suci",
+        "teguh",
+        "putra",
     ]
 )
 # Capitalised words that never continue a name.
 NOT_NAME = frozenset(
     [
         "i",
+        "i'm",
+        "im",
+        "i'll",
+        "i've",
+        "i'd",
+        "it's",
+        "that's",
+        "let's",
+        "we're",
+        "you're",
+        "there's",
+        "here's",
         "the",
         "a",
         "an",
@@ -155,6 +172,29 @@ NOT_NAME = frozenset(
         "email",
         "jl",
         "jalan",
+        "jln",
+        "gg",
+        "gang",
+        "blok",
+        "blk",
+        "rt",
+        "rw",
+        "kel",
+        "kec",
+        "kav",
+        "lantai",
+        "lt",
+        "komplek",
+        "perumahan",
+        "perum",
+        "tower",
+        "apartemen",
+        "cluster",
+        "ruko",
+        "wisma",
+        "gedung",
+        "avenue",
+        "lane",
         "street",
         "road",
         "sorry",
@@ -279,36 +319,85 @@ GREETINGS = frozenset(
         "spoke with",
         "speak to",
         "talked to",
+        "call me",
+        "regards",
+        "best regards",
+        "salam",
+        "cheers",
+        "sincerely",
+        "hormat saya",
     ]
 )
 
-TITLE = (
-    r"(?:Bapak|Bpk\.?|Pak|Ibu|Bu|Mbak|Mba|Mas|Sdr\.?|Saudara|Saudari|"
-    r"Mr\.?|Mrs\.?|Ms\.?|Miss|Mister|Dr\.?)"
+TITLE = (  # also typed in lower case in chats ("makasih mbak rina", "pak budi")
+    r"(?i:Bapak|Bpk\.?|Pak|Ibu|Bu|Mbak|Mba|Mas|Sdr\.?|Sdri\.?|Saudara|Saudari|Bang|Abang|Om|"
+    r"Tante|Koh|Cik|Kang|Akang|Encik|Puan|Hj\.?|Haji|"
+    r"Ir\.|Drs\.?|Dra\.?|Mr\.?|Mrs\.?|Ms\.?|Miss|Mister|Mdm\.?|Madam|Dr\.?|Prof\.?)"
 )
 STRONG = (
     r"(?i:nama(?:\s+lengkap)?\s+saya|nama\s+lengkapnya|namaku|nama\s+saya\s+adalah|"
     r"atas\s+nama|a\.\s?n\.?|a/n|my\s+(?:full\s+)?name\s+is|my\s+name'?s|full\s+name\s+is|"
     r"name\s+on\s+the\s+(?:card|account)\s+is|nama\s+di\s+kartu(?:nya)?|nama\s+pemilik(?:nya)?|"
     r"card\s*holder(?:'s)?\s+name\s+is|nama\s+ibu\s+kandung(?:\s+saya)?|mother'?s\s+maiden\s+name\s+is|"
-    r"under\s+the\s+name(?:\s+of)?|the\s+name\s+is|in\s+the\s+name\s+of|nama\s+pemegang|name|nama)"
+    r"under\s+the\s+name(?:\s+of)?|the\s+name\s+is|in\s+the\s+name\s+of|nama\s+pemegang|"
+    r"surname(?:'s)?|last\s+name(?:'s)?|family\s+name|first\s+name|middle\s+name|maiden\s+name|"
+    r"given\s+name|"
+    r"recipient|beneficiary|payee|penerima(?:nya)?|pengirim(?:nya)?|"
+    r"nama(?:nya|ku)?(?:\s+(?:lengkap(?:nya)?|saya|aku|suami|istri|anak|ibu|ayah|beliau|penerima|"
+    r"pengirim|pemilik(?:nya)?|nasabah|pemegang|kartu|rekening))*|name)"
 )
 WEAK = (
     r"(?i:this\s+is|it'?s|i\s+am|i'?m|speaking\s+with|you'?re\s+speaking\s+with|"
-    r"berbicara\s+dengan|bicara\s+dengan|dengan|saya|ini|thanks|thank\s+you|terima\s+kasih|"
+    r"berbicara\s+dengan|bicara\s+dengan|dengan|saya|aku|gue|ini|thanks|thank\s+you|terima\s+kasih|"
     r"hi|hello|halo|hai|hey|bye|makasih|dear|kak|for|untuk|with|atas|sama|ke|"
-    r"spoke\s+(?:to|with)|speak\s+to|talked\s+to)"
+    r"spoke\s+(?:to|with)|speak\s+to|talked\s+to|call\s+me|regards|best\s+regards|salam|cheers|"
+    r"sincerely|hormat\s+saya)"
 )
 _TOKEN = r"[A-Za-z][A-Za-z'\-]*"
 TRIGGER_RE = re.compile(
     rf"(?<![\w])(?:(?P<title>{TITLE})|(?P<strong>{STRONG})|(?P<weak>{WEAK}))"
     rf"(?:\s+(?i:adalah|is|:))?[\s,:]+(?P<name>{_TOKEN}(?:\s+{_TOKEN}){{0,3}})"
 )
-CAP_RUN_RE = re.compile(r"(?<![\w'])[A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+){0,3}")
+# The word-start test comes after the first letter: a pattern that opens with a
+# look-behind cannot skip ahead to the characters it can start with, and so tries every
+# position of the text; one that opens with a character class can (two to three times faster).
+CAP_RUN_RE = re.compile(r"[A-Z](?<![\w'][A-Z])[a-z'\-]+(?:\s+[A-Z][a-z'\-]+){0,3}")
+
+
 # Where a trigger word could start, in lower-cased ASCII text: every place TRIGGER_RE
 # matches, and a few more. Case-sensitive, so several times faster than the (?i:) parts.
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of ``(?i:a|b|...)``."""
+    body, depth, out, cur = pattern.removeprefix("(?i:")[:-1], 0, [], ""
+    for i, ch in enumerate(body):
+        escaped = i > 0 and body[i - 1] == "\\"
+        if ch == "(" and not escaped:
+            depth += 1
+        elif ch == ")" and not escaped:
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            out.append(cur)
+            cur = ""
+            continue
+        cur += ch
+    return [*out, cur]
+
+
+def _by_first_char(patterns: list[str]) -> str:
+    """The alternatives grouped by their (literal, lower-case) first character: the engine
+    rejects a whole group with one test. Order within a group is kept, though here only
+    *where* a match can start matters."""
+    groups: dict[str, list[str]] = {}
+    for alt in patterns:
+        assert alt[:1].isalpha() and alt[1:2] not in ("?", "*", "+", "{"), alt
+        groups.setdefault(alt[0].lower(), []).append(alt[1:].lower())
+    return "|".join(f"{c}(?:{'|'.join(rests)})" for c, rests in groups.items())
+
+
 _TRIGGER_START_RE = re.compile(
-    rf"(?<![\w])(?:{TITLE.lower()}|{STRONG.removeprefix('(?i:')[:-1]}|{WEAK.removeprefix('(?i:')[:-1]})"
+    r"(?<![\w])(?:"
+    + _by_first_char([*_alternatives(TITLE), *_alternatives(STRONG), *_alternatives(WEAK)])
+    + ")"
 )
 
 
@@ -339,6 +428,8 @@ def name_extent(words: list[str], strength: str) -> int:
         if low in NOT_NAME:
             break
         listed = low in given or low in family
+        if i == 0 and low in FUNCTION_WORDS and not listed:
+            break  # "Kak Mau tanya", "Pak Sudah": a word, not a name
         capital = word[0].isupper()
         if i == 0:
             if strength == "weak" and not (listed and capital and low not in AMBIGUOUS):

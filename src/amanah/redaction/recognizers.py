@@ -4,7 +4,7 @@ Every recognizer is a function ``(text, cues, regions) -> Iterable[Candidate]``
 over the *normalised* text (spoken digits already rewritten). Numbers are found
 once by :data:`NUM_RUN_RE` and classified by :func:`classify_digits`; when a
 run holds more than one number ("4111 1111 1111 1111 12 25") its sub-runs are
-tried, longest first.
+tried, longest first. Street addresses are in :mod:`.addresses`.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from .validators import (
     npwp_ok,
     nric_ok,
     phone_ok,
+    phone_possible,
     ssn_ok,
 )
 
@@ -63,12 +64,21 @@ def _finditer(pattern: re.Pattern[str], lowered: re.Pattern[str], text: str) -> 
 
 
 # -- numbers -----------------------------------------------------------------------------------
+# A run of digit groups: "0812-3456-7890", "+62 (0)812 3456 7890", "(+62) 812 ...",
+# "4111, 1111, 1111, 1111" (a comma and a space: groups read out one by one).
+_DIGIT_GROUP = r"(?:\(\+?\d{1,5}\)(?:\s?\d+)?|\d+)"
+# Not glued to a word, a decimal or an amount: "(?<![\w.,/@!#$%&=~^-])", tested after the
+# run's first character (see names.CAP_RUN_RE: much faster than a leading look-behind).
+_NOT_AFTER = r"[\w.,/@!#$%&=~^-]"
 NUM_RUN_RE = re.compile(
-    r"(?<![\w.,/@-])(?:\+\s?)?(?:\(\d{1,5}\)|\d+)(?:(?:[ .\-/]| - | \. )(?:\(\d{1,5}\)|\d+))*"
+    rf"(?:\+(?<!{_NOT_AFTER}\+)\s?{_DIGIT_GROUP}"
+    rf"|\((?<!{_NOT_AFTER}\()\+?\d{{1,5}}\)(?:\s?\d+)?|\d(?<!{_NOT_AFTER}\d)\d*)"
+    rf"(?:(?:[ .\-/–]|, | - | \. | ?(?:\.{{2,3}}|…|–|—) ?){_DIGIT_GROUP})*"
 )
 _GROUP_RE = re.compile(r"\d+")
 _SSN_FMT_RE = re.compile(r"^\d{3}([ -])\d{2}\1\d{4}$")
 _US_FMT_RE = re.compile(r"^(?:\+?1[ .-]?)?\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}$")
+_THOUSANDS_RE = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
 _PLAIN_DATE_RE = re.compile(r"^\d{1,4}[/.\-]\d{1,2}[/.\-]\d{2,4}$")
 
 
@@ -79,11 +89,17 @@ def classify_digits(
     n = len(digits)
     if cue == "NEG":
         return None
-    plus = raw.startswith("+")
+    plus = raw.startswith(("+", "(+"))
+    if plus or "(" in raw:  # "(+62) 812 ...", "+62 (0)812 ...": as phonenumbers reads them
+        raw = raw.replace("(0)", "").replace("(+", "+").replace(")", " ")
     if "/" in raw:  # slashes: dates and fractions, never a number we redact here
         return None
-    if cue == "CVV":
-        return (0, 0, "CARD_CVV", 0.9) if n in (3, 4) else None
+    if cue != "PHONE" and _THOUSANDS_RE.match(raw):  # "15.000.000": an amount
+        return None
+    if cue == "CVV":  # "security code" also names the one-time codes apps send
+        if n in (3, 4):
+            return (0, 0, "CARD_CVV", 0.9)
+        return (0, 0, "SECRET", 0.75) if 5 <= n <= 8 and not plus else None
     if cue == "SECRET" and 4 <= n <= 8 and not plus:
         return (0, 0, "SECRET", 0.9)
     if cue == "EXPIRY" and not (13 <= n <= 19 and is_card(digits)):
@@ -110,17 +126,23 @@ def classify_digits(
         return (0, 0, "ID_NPWP", 0.95)
     if n == 9 and _SSN_FMT_RE.match(raw) and ssn_ok(digits) and cue in (None, "SSN"):
         return (0, 0, "US_SSN", 0.95 if cue == "SSN" else 0.85)
-    if cue == "SSN" and n == 9 and ssn_ok(digits):
-        return (0, 0, "US_SSN", 0.9)
+    if cue == "SSN" and n == 9:  # said to be one: even a specimen (123-45-6789) is redacted
+        return (0, 0, "US_SSN", 0.9 if ssn_ok(digits) else 0.7)
     if cue == "ACCOUNT" and 6 <= n <= 20 and not plus:
         return (0, 0, "BANK_ACCOUNT", 0.85)
+    if cue == "BANK" and 8 <= n <= 16 and not plus and digits[:2] != "08" and digits[-3:] != "000":
+        return (0, 0, "BANK_ACCOUNT", 0.7)  # "BCA 5271234567": a bank's name, then a number
     if cue == "PASSPORT" and 6 <= n <= 9:
         return (0, 0, "PASSPORT", 0.85)
     if 7 <= n <= 15 and _PLAIN_DATE_RE.match(raw) is None:
         strong_shape = plus or digits[0] == "0" or cue == "PHONE" or _US_FMT_RE.match(raw)
         if strong_shape and phone_ok(raw, regions):
             return (0, 0, "PHONE_NUMBER", 0.95 if plus or cue == "PHONE" else 0.85)
-        if cue == "PHONE" and n >= 8:
+        if not plus and _country_code_phone(raw, digits, cue, regions):
+            return (0, 0, "PHONE_NUMBER", 0.85)
+        if plus and n >= 8 and phone_possible(raw):  # "+44 7700 900123": a number, if unissued
+            return (0, 0, "PHONE_NUMBER", 0.8)
+        if cue == "PHONE" and (n >= 8 or (n == 7 and len(raw) > n)):  # "555-0123" after its cue
             return (0, 0, "PHONE_NUMBER", 0.6)
     if cue == "CARD" and 13 <= n <= 19:
         return (0, 0, "CREDIT_CARD", 0.7 if luhn_ok(digits) or card_brand(digits) else 0.6)
@@ -131,6 +153,29 @@ def classify_digits(
     return None
 
 
+def _country_code_phone(raw: str, digits: str, cue: str | None, regions: tuple[str, ...]) -> bool:
+    """A number said with its country code but no "+": "62 812 3456 7890", "6591234567".
+
+    Indonesian mobiles (62 8..) are distinctive enough on their own; other codes
+    need a phone cue.
+    """
+    if digits.startswith("628") and 11 <= len(digits) <= 14:
+        return phone_ok("+" + raw, regions)
+    return (
+        cue == "PHONE"
+        and digits[:2] in ("62", "65", "60", "44", "61")
+        and phone_ok("+" + raw, regions)
+    )
+
+
+_HAS_NUMBER_RE = re.compile(r"\d")
+_BANK_SKIP = frozenset(["BANK", "AMOUNT"])
+
+
+def has_number(text: str) -> bool:
+    return _HAS_NUMBER_RE.search(text) is not None
+
+
 def numbers(text: str, cues: Cues, regions: tuple[str, ...]) -> Iterator[Candidate]:
     for m in NUM_RUN_RE.finditer(text):
         run = m.group().rstrip(" .-/")
@@ -138,10 +183,11 @@ def numbers(text: str, cues: Cues, regions: tuple[str, ...]) -> Iterator[Candida
         if sum(e - s for s, e in groups) < 3:
             continue
         memo: dict[tuple[int, int], Candidate | None] = {}
-        yield from _classify_run(run, m.start(), groups, 0, len(groups), cues, regions, memo)
+        yield from _classify_run(text, run, m.start(), groups, 0, len(groups), cues, regions, memo)
 
 
 def _window(
+    text: str,
     run: str,
     base: int,
     groups: list[tuple[int, int]],
@@ -155,14 +201,28 @@ def _window(
         return memo[(i, j)]
     result = None
     s = groups[i][0]
-    if i == 0 and run.startswith("+"):
+    if i == 0 and run.startswith(("+", "(+")):
         s = 0
     elif s > 0 and run[s - 1] == "(":
         s -= 1
     e = groups[j - 1][1]
     digits = "".join(run[a:b] for a, b in groups[i:j])
     if 3 <= len(digits) <= 19:
-        found = classify_digits(run[s:e], digits, cues.closest(base + s, base + e), regions)
+        cue, before, cue_end = cues.closest_before(base + s, base + e)
+        if cue == "BANK":  # "rekening BCA 123...", "token BCA 123...": an earlier cue decides
+            cue = cues.before_other(base + s, _BANK_SKIP) or cue
+        elif cue == "SECCODE":  # a card's security code, or an app's?
+            card = len(digits) == 3 or cues.has("CARD") or cues.has("CVV") or cues.has("EXPIRY")
+            cue = "CVV" if card else "SECRET"
+        # "the one ending 4417, not 4111 ...": a negative cue is about the first number after it
+        weak = cue in ("NEG", "AMOUNT") and before and has_number(text[cue_end:base])
+        if cue == "AMOUNT" or (cue == "NEG" and not before) or weak:
+            # beside an amount, or with "... order number" only after it: only what
+            # validates on its own
+            found = classify_digits(run[s:e], digits, None, regions)
+            found = found if found is not None and found[3] >= 0.85 else None
+        else:
+            found = classify_digits(run[s:e], digits, cue, regions)
         if found is not None:
             result = (base + s, base + e, found[2], found[3])
     memo[(i, j)] = result
@@ -170,6 +230,7 @@ def _window(
 
 
 def _classify_run(
+    text: str,
     run: str,
     base: int,
     groups: list[tuple[int, int]],
@@ -184,16 +245,16 @@ def _classify_run(
         for width in range(hi - lo, 0, -1):
             for i in range(lo, hi - width + 1):
                 j = i + width
-                if i == 1 and run.startswith("+"):
+                if i == 1 and run.startswith(("+", "(+")):
                     continue  # never split a number from its country code
-                found = _window(run, base, groups, i, j, cues, regions, memo)
+                found = _window(text, run, base, groups, i, j, cues, regions, memo)
                 if found is None or found[3] < floor:
                     continue
                 yield found
                 if i > lo:
-                    yield from _classify_run(run, base, groups, lo, i, cues, regions, memo)
+                    yield from _classify_run(text, run, base, groups, lo, i, cues, regions, memo)
                 if j < hi:
-                    yield from _classify_run(run, base, groups, j, hi, cues, regions, memo)
+                    yield from _classify_run(text, run, base, groups, j, hi, cues, regions, memo)
                 return
 
 
@@ -202,8 +263,10 @@ EMAIL_RE = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 )
 SPOKEN_EMAIL_RE = re.compile(
-    r"(?<![\w])[a-z0-9]+(?:\s?(?:dot|titik|underscore|garis bawah|strip|dash)\s?[a-z0-9]+)*"
-    r"\s(?:at|et|@)\s[a-z0-9]+(?:\s(?:dot|titik)\s[a-z]{2,6})+(?![\w])",
+    r"(?<![\w.-])[a-z0-9]+"
+    r"(?:(?:\s?(?:dot|titik|underscore|garis bawah|strip|dash)\s?|[-._])[a-z0-9]+)*"
+    rf"(?:\s(?:\d+|{NUMBER_WORDS_RE}))?"  # "tom dot baker seventy at ..."
+    r"\s(?:at|et|@|at\s+the\s+rate(?:\s+of)?|at\s+sign|keong)\s[a-z0-9]+(?:\s(?:dot|titik)\s[a-z]{2,6})+(?![\w])",
     re.IGNORECASE,
 )
 _SPOKEN_EMAIL_LOW_RE = _for_lowered(SPOKEN_EMAIL_RE)
@@ -212,9 +275,12 @@ IPV4_RE = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.]|\.\d)")
 IPV6_RE = re.compile(
     r"(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){2,7}(?::|[0-9A-Fa-f]{1,4})(?:[0-9A-Fa-f:]*)(?![\w:])"
 )
-IBAN_RE = re.compile(r"(?<![\w])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![\w])")
-NRIC_RE = re.compile(r"(?<![\w])[STFGMstfgm]\d{7}[A-Za-z](?![\w])")
-NPWP_RE = re.compile(r"(?<![\w.])\d{2}\.\d{3}\.\d{3}\.\d-\d{3}\.\d{3}(?![\w])")
+# (word-start tests after the first character: see names.CAP_RUN_RE)
+IBAN_RE = re.compile(
+    r"[A-Z](?<![\w][A-Z])[A-Z]\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![\w])"
+)
+NRIC_RE = re.compile(r"[STFGMstfgm](?<![\w][STFGMstfgm])\d{7}[A-Za-z](?![\w])")
+NPWP_RE = re.compile(r"\d(?<![\w.]\d)\d\.\d{3}\.\d{3}\.\d-\d{3}\.\d{3}(?![\w])")
 PASSPORT_RE = re.compile(r"(?<![\w])[A-Za-z]{1,2} ?\d{6,8}[A-Za-z]?(?![\w])")
 
 
@@ -225,7 +291,9 @@ def formatted(text: str, cues: Cues, digits: bool = True) -> Iterator[Candidate]
         for m in EMAIL_RE.finditer(text):
             yield (m.start(), m.end(), "EMAIL_ADDRESS", 0.99)
     low = text.lower()
-    if (" at " in low or " et " in low) and (" dot " in low or " titik " in low):
+    if (" at " in low or " et " in low or " keong " in low) and (
+        " dot " in low or " titik " in low
+    ):
         yield from _spoken_emails(text, low)
     for m in IPV4_RE.finditer(text) if digits and text.count(".") >= 3 else ():
         if ipv4_ok(m.group().split(".")) and cues.closest(m.start(), m.end()) != "NEG":
@@ -251,7 +319,7 @@ def formatted(text: str, cues: Cues, digits: bool = True) -> Iterator[Candidate]
             yield (m.start(), m.end(), "PASSPORT", 0.9)
 
 
-_SPOKEN_AT_RE = re.compile(r"\s(?:at|et|@)\s", re.IGNORECASE)
+_SPOKEN_AT_RE = re.compile(r"\s(?:at|et|@|keong)\s", re.IGNORECASE)
 
 
 def _spoken_emails(text: str, low: str) -> Iterator[Candidate]:
@@ -297,6 +365,7 @@ DATE_RE = re.compile(
     r"(?<![\w/.-])(?:"
     r"\d{1,2}[/.\-]\d{1,2}[/.\-](?:19|20)?\d{2}"
     r"|(?:19|20)\d{2}-\d{1,2}-\d{1,2}"
+    rf"|\d{{1,2}}[-/.\s]{_MONTHS}[-/.\s](?:19|20)?\d{{2}}"
     rf"|\d{{1,2}}{_ORD}\s(?:of\s)?{_MONTHS},?\s(?:19|20)\d{{2}}"
     rf"|{_MONTHS}\s\d{{1,2}}{_ORD},?\s(?:19|20)\d{{2}}"
     r"|\d{1,2}\s\d{1,2}\s(?:19|20)\d{2}"
@@ -308,7 +377,7 @@ DATE_RE = re.compile(
 EXPIRY_RE = re.compile(
     r"(?<![\w/.-])(?:(?:0?[1-9]|1[0-2])\s?[/\-]\s?(?:20)?\d{2}"
     rf"|{_MONTHS}\s(?:20)?\d{{2}}|(?:0[1-9]|1[0-2])\s(?:20)?\d{{2}}"
-    r"|(?:0[1-9]|1[0-2])(?:2\d|3\d))(?![\w/])",
+    r"|(?:0[1-9]|1[0-2]|[1-9])(?:2\d|3\d))(?![\w/])",
     re.IGNORECASE,
 )
 _DATE_LOW_RE = _for_lowered(DATE_RE)
@@ -331,7 +400,9 @@ def _expiry_cued(cues: Cues, start: int, end: int) -> bool:
     (a negative cue just before, no card cue anywhere) is not a card expiry."""
     if cues.closest(start, end, before=40) != "EXPIRY":
         return False
-    return not cues.near(start, "NEG", before=45) or cues.has("CARD") or cues.has("CVV")
+    if cues.has("CARD") or cues.has("CVV"):
+        return True
+    return not (cues.near(start, "NEG", before=45) or cues.near(start, "AMOUNT", before=45))
 
 
 # Spoken dates: "the fifth of May nineteen ninety", "May 5th, nineteen ninety",
@@ -450,10 +521,23 @@ def spoken_dates(text: str, cues: Cues) -> Iterator[Candidate]:
 
 # -- secrets -----------------------------------------------------------------------------------
 PASSWORD_RE = re.compile(
-    r"(?i:pass\s?word|passcode|kata\s?sandi(?:nya)?|sandi(?:nya)?|pin(?:nya)?)"
-    r"(?:\s+(?i:saya|ku|nya|baru|lama|is|was|adalah|itu|yang\s+baru|my|new|old|sekarang)(?![\w])|\s*:)"
+    # grouped by first letter: the scan rejects most places with one test
+    # (the word-start test comes after the first letter, "p(?<![\w]p)": a leading look-behind
+    # would cost a test at every position of the text)
+    r"(?i:p(?<![\w]p)(?:ass\s?word(?:nya|ku)?|asscode(?:nya)?|ass\s?nya|ass(?=\s*:)|wd?(?:nya)?|"
+    r"in(?:nya|ku)?)|k(?<![\w]k)(?:ata\s+kunci(?:nya)?|ata\s?sandi(?:nya|ku)?)|s(?<![\w]s)andi"
+    r"(?:nya|ku)?)(?![\w])"
+    # "the passcode for the app is X", "sandi internet banking saya X"
+    r"(?:(?:\s+[\w\-]{1,12}){1,3}?(?=\s+(?i:is|was|adalah|itu|saya|aku|ku)(?![\w])|\s*:))?"
+    r"(?:\s+(?i:saya|aku|ku|nya|baru|lama|is|was|adalah|itu|yang\s+baru|my|new|old|sekarang|to|as|"
+    r"jadi|menjadi)(?![\w])|\s*:|'s)"
     r"{0,3}"
-    r"\s*[:=]?\s*(?P<v>[^\s,;\"']{4,64})"
+    r"\s*[:=]?\s*[\"'“‘]?(?P<v>[^\s,;\"'“”‘’]{4,64})"
+)
+# A password read out: "sunflower 123" (digits said after it), "capital T, i, g, e, r".
+_SPELLED_RE = re.compile(
+    r"(?:[\s,]+(?:\d+|[A-Za-z](?![\w'])|(?i:capital|caps|huruf\s+(?:besar|kecil)|underscore|"
+    r"hash|pagar|tanda\s+seru|exclamation(?:\s+mark)?|at\s+sign)(?![\w])))+"
 )
 _PASSWORD_LOW_RE = _for_lowered(PASSWORD_RE)
 _NOT_SECRET = frozenset(
@@ -527,7 +611,7 @@ _NOT_SECRET = frozenset(
 
 # "password is X", "password: X", and the Indonesian "sandinya X", "kata sandi saya X".
 _MARKED_RE = re.compile(
-    r"(?i)(?:\b(?:is|adalah|itu|saya|ku|sekarang)|(?:sandi|word|code)nya|'s|[:=])\s*$"
+    r"(?i)(?:\b(?:is|adalah|itu|saya|ku|nya|sekarang)|(?:sandi|word|code)nya|'s|[:=])\s*$"
 )
 
 
@@ -541,86 +625,29 @@ def secrets(text: str, cues: Cues) -> Iterator[Candidate]:
         marked = _MARKED_RE.search(text, m.start(), m.start("v")) is not None
         mixed = any(c.isdigit() for c in value) or not value.isalpha()
         if marked or mixed:
-            yield (m.start("v"), m.start("v") + len(value), "SECRET", 0.85)
-
-
-# -- addresses ---------------------------------------------------------------------------------
-_CAPW = r"(?!(?i:No|Nomor|Nmr|RT|RW|Blok|Blk|Kel|Kec|Kab|Kota)\b)[A-Z0-9][\w.'\-]*"
-_ID_PART = (
-    r"(?:,?\s*(?i:No\.?|Nomor|Nmr\.?|Blok|Blk\.?|RT\.?|RW\.?|Kel\.?|Kelurahan|Kec\.?|Kecamatan|"
-    r"Kab\.?|Kabupaten|Kota|Desa|Dusun|Lantai|Lt\.?|Unit)\s*"
-    rf"(?:\d+[A-Za-z]?(?![\w])|{NUMBER_WORDS_RE}|[A-Z][\w.\-]*)(?:\s?/\s?(?i:RW\.?\s*)?\d+)?(?:\s(?!RT|RW|No)[A-Z][\w]+){{0,3}})"
-)
-ADDRESS_ID_RE = re.compile(
-    r"(?<![\w])(?:\d{1,5}[A-Za-z]?\s)?(?i:Jl\.?(?=\s)|Jln\.?|Jalan|Gg\.|Gang|Komplek|Komp\.|Perumahan|Perum\.?|Apartemen|Apt\.)\s*"
-    rf"{_CAPW}(?:\s{_CAPW}){{0,4}}{_ID_PART}*(?:,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)?(?:,?\s\d{{5}})?"
-)
-_ST = (
-    r"(?:Street|St\.?|Road|Rd\.?|Avenue|Ave\.?|Lane|Ln\.?|Drive|Dr\.?|Boulevard|Blvd\.?|Way|Court|"
-    r"Ct\.?|Place|Pl\.?|Close|Crescent|Cres\.?|Terrace|Highway|Hwy\.?|Square|Sq\.?|Gardens|Grove|"
-    r"Row|Mews|Parkway|Circle|Walk|Hill|Rise|Vale|Heights|Trail|Park)"
-)
-_EN_TAIL = (
-    rf"\s(?:[A-Z][a-z]+\s){{1,3}}{_ST}(?![\w])(?:\s\d{{1,3}})?"
-    r"(?:,?\s(?:Apt\.?|Apartment|Unit|Suite|Flat|#)\s?[\w\-]+)?"
-    r"(?:,\s[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)?(?:,?\s[A-Z]{2}(?=[\s,.]|$))?"
-    r"(?:,?\s(?:\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}))?"
-)
-ADDRESS_EN_RE = re.compile(rf"(?<![\w])\d{{1,5}}[A-Za-z]?{_EN_TAIL}")
-# "Flat 3, 22 Baker Street": checked just before a match (not scanned for everywhere).
-_FLAT_RE = re.compile(r"(?<![\w])(?:Flat|Unit|Apt\.?|Apartment)\s\w{1,4},?\s$")
-# The house number said in words ("twelve Baker Street"): run only when a street word is there.
-ADDRESS_EN_SPOKEN_RE = re.compile(rf"{NUMBER_WORDS_RE}{_EN_TAIL}")
-ADDRESS_SG_RE = re.compile(
-    r"(?<![\w])(?:Blk|Block)\s\d{1,4}[A-Z]?\s(?:[A-Z][a-z]+\s?){1,4}(?:\d{1,2})?"
-    r"(?:,?\s?#\d{1,3}-\d{1,4})?(?:,?\s(?:Singapore|S)\s?\(?\d{6}\)?)?"
-)
-
-
-_STREET_WORD_RE = re.compile(rf"\s{_ST}(?![\w])")
-_ID_HINT_WORDS = r"\b(?:jl|jln|jalan|gg|gang|komp|komplek|perum|perumahan|apartemen|apt)\b"
-_ID_ADDR_HINT = re.compile("(?i)" + _ID_HINT_WORDS)
-_ID_ADDR_HINT_LOW = re.compile(_ID_HINT_WORDS)  # for lower-cased ASCII: same answer, faster
-
-
-def _id_address_hint(text: str) -> bool:
-    if text.isascii():
-        return _ID_ADDR_HINT_LOW.search(text.lower()) is not None
-    return _ID_ADDR_HINT.search(text) is not None
-
-
-def addresses(text: str, digits: bool = True) -> Iterator[Candidate]:
-    """Street addresses. ``digits=False``: the text has none (the EN and SG forms need one)."""
-    regexes = [ADDRESS_EN_RE, ADDRESS_SG_RE] if digits else []
-    if _id_address_hint(text):
-        regexes.append(ADDRESS_ID_RE)
-    matches = [m for regex in regexes for m in regex.finditer(text)]
-    if _STREET_WORD_RE.search(text) is not None and _has_number_word(text):
-        streets = [(max(0, m.start() - 60), m.start()) for m in _STREET_WORD_RE.finditer(text)]
-        # "twelve Baker Street": tried only where a run of number words starts
-        for run in _number_word_runs(text, streets):
-            m = ADDRESS_EN_SPOKEN_RE.match(text, run.start())
-            if m is not None:
-                matches.append(m)
-    for m in matches:
-        start, end = m.start(), m.end()
-        while end > start and text[end - 1] in " ,.":
-            end -= 1
-        if m.re is not ADDRESS_ID_RE:
-            flat = _FLAT_RE.search(text, max(0, start - 20), start)
-            start = flat.start() if flat is not None else start
-        yield (start, end, "ADDRESS", 0.85)
+            end = m.start("v") + len(value)
+            if len(value) == len(m.group("v")):
+                more = _SPELLED_RE.match(text, end)
+                end = more.end() if more is not None else end
+            yield (m.start("v"), end, "SECRET", 0.85)
 
 
 # -- people ------------------------------------------------------------------------------------
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\-]*")
-_INTRO_TAIL_RE = re.compile(r"(?:\s+[A-Z][a-z]+)?(?:\s+(?:from|here|speaking|dari|di\s+sini)\b|,)")
+_INTRO_TAIL_RE = re.compile(
+    r"(?:\s+[A-Z][a-z]+)?(?:\s+(?:from|here|speaking|calling|dari|di\s+sini|mau|ingin|pengen|mo|"
+    r"nasabah|pemilik|pemegang)\b|,)"
+)
 # After a greeting or thanks: the word closes the clause ("thanks Rina", "hi Declan, ...").
 _CLOSE_TAIL_RE = re.compile(
     r"(?:\s+[A-Z][a-z]+)?(?:'s)?(?:\s*(?:[,.!?;)]|$)|\s+(?:ya|yah|ok|okay|please|tadi|kemarin|"
     r"yesterday|today|again|juga|lagi|sekali|for|untuk|about|soal|from|dari|here|speaking|di|at|on)\b)"
 )
 _SPACES_RE = re.compile(r"\s+")
+# "I'm Tobias." / "saya Sutrisno dan ...": a self-introduction that ends the sentence.
+_INTRODUCTIONS = frozenset(["this is", "i'm", "im", "i am", "saya", "aku", "gue", "ini"])
+_ADJECTIVE_RE = re.compile(r"(?:ous|ful|able|ible|ive|ing|ed|ly|ish|ese|ian|ic|al|im|ist)$")
+_INTRO_END_RE = re.compile(r"(?:\s+[A-Z][a-z]+)?(?:\s*(?:[.!?;]|$)|\s+(?:and|dan)\b)")
 # Spelling alphabets: "F for Freddie", "B as in Budi", "S untuk Siti" name a letter, not a person.
 _SPELLING_RE = re.compile(r"(?<![\w'])[A-Za-z]\s+(?:for|as\s+in|untuk|seperti)\s+$")
 
@@ -644,18 +671,80 @@ def _weak_name(text: str, m: re.Match[str], words: list[re.Match[str]], tokens: 
         trigger = _SPACES_RE.sub(" ", m.group("weak").lower())
         if trigger in GREETINGS and _CLOSE_TAIL_RE.match(after):
             return name_extent(tokens, "title")
+        if (
+            trigger in _INTRODUCTIONS
+            and _INTRO_END_RE.match(after)
+            and not _ADJECTIVE_RE.search(low)
+        ):
+            return name_extent(tokens, "title")  # "Hi, I'm Tobias." (not "I'm Indonesian.")
         return 0
-    # lower-case ASR: "this is rina from ...", "thanks rina"
+    # lower-case ASR: "this is rina from ...", "thanks rina", "it's sarah tan"
     if low in given_names() and low not in AMBIGUOUS:
         trigger = _SPACES_RE.sub(" ", m.group("weak").lower())
         if _INTRO_TAIL_RE.match(after) or (trigger in GREETINGS and _CLOSE_TAIL_RE.match(after)):
             return name_extent(tokens, "strong")
+        if len(tokens) > 1 and _surname_word(tokens[1].lower()):
+            return name_extent(tokens, "strong")
+        if trigger in _INTRODUCTIONS and _INTRO_END_RE.match(after):
+            return name_extent(tokens, "strong")
     return 0
+
+
+def _surname_word(low: str) -> bool:
+    return low in surnames() and low not in FUNCTION_WORDS and low not in NOT_NAME and len(low) > 2
+
+
+_LOWER_WORD_RE = re.compile(r"[a-z]+(?![\w'-])")
+
+
+def _lower_case_names(text: str) -> Iterator[Candidate]:
+    """A listed given name and a listed surname, in lower case, with no cue: "budi santoso"."""
+    hits = given_names().intersection(text.split())
+    for first in hits:  # usually none: one C-speed test
+        if first in AMBIGUOUS or first in FUNCTION_WORDS or first in NOT_NAME:
+            continue
+        at = text.find(first + " ")
+        while at >= 0:
+            after = at + len(first) + 1
+            if at == 0 or not (text[at - 1].isalnum() or text[at - 1] in "'-"):
+                m = _LOWER_WORD_RE.match(text, after)
+                if m is not None and _surname_word(m.group()):
+                    yield (at, m.end(), "PERSON", 0.7)
+            at = text.find(first + " ", after)
 
 
 def _name_end(text: str, start: int, end: int) -> int:
     """``end`` without a possessive "'s" ("Mr Tan's account")."""
     return end - 2 if end - start > 2 and text[end - 2 : end] == "'s" else end
+
+
+_NONSPACE_RE = re.compile(r"\S+")
+# Capitalised words that come before a name: roles, relations, fillers ("Customer Budi
+# Santoso", "Mama Rina", "Oke Sarah"). Skipped, so the name after them is looked at.
+_LEAD_WORDS = frozenset(
+    ["customer", "nasabah", "pelanggan", "caller", "agen", "cs", "officer", "petugas", "teller",
+     "kurir", "courier", "driver", "supervisor", "manager", "staff", "staf", "operator",
+     "dokter", "doctor", "nurse", "suster", "guru", "teacher", "oke", "okey", "siap", "sip",
+     "nah", "wah", "great", "perfect", "alright", "right", "cool", "noted", "mantap", "permisi",
+     "excuse", "hai", "hey", "kepada", "yth", "almarhum", "almarhumah", "alm", "almh", "ayah",
+     "bunda", "mama", "papa", "mami", "papi", "kakak", "adik", "nenek", "kakek", "paman",
+     "bibi", "suami", "istri", "anak", "mom", "mum", "dad", "uncle", "aunt", "auntie",
+     "grandma", "grandpa", "brother", "sister", "husband", "wife", "son", "daughter", "friend",
+     "colleague", "boss", "partner", "landlord", "tenant", "beneficiary", "recipient", "sender",
+     "penerima", "pengirim", "pemilik", "owner", "holder", "cardholder"]
+)  # fmt: skip
+
+
+def _opens_name(lows: list[str], i: int, given: frozenset[str], family: frozenset[str]) -> bool:
+    """Does the i-th capitalised word start a name? A listed given name that is not also
+    an everyday word; or one that is ("Grace", "Sri"), when another listed name follows it
+    ("Grace Tan", "Sri Wahyuni")."""
+    low = lows[i]
+    if low not in given:
+        return False
+    if low not in AMBIGUOUS:
+        return True
+    return i + 1 < len(lows) and (lows[i + 1] in family or lows[i + 1] in given)
 
 
 def people(text: str) -> Iterator[Candidate]:
@@ -665,6 +754,11 @@ def people(text: str) -> Iterator[Candidate]:
     while (m := next_trigger(text, lowered, pos)) is not None:
         strength = "title" if m.group("title") else "strong" if m.group("strong") else "weak"
         name_start = m.start("name")
+        if strength == "weak" and text[name_start].islower():
+            first = _WORD_RE.match(text, name_start)
+            if first is None or first.group().lower() not in given:
+                pos = name_start  # "for example", "saya mau": no name can start here
+                continue
         words = list(_WORD_RE.finditer(m.group("name")))
         tokens = [w.group() for w in words]
         count = name_extent(tokens, strength)
@@ -678,23 +772,34 @@ def people(text: str) -> Iterator[Candidate]:
             pos = end
         else:
             pos = name_start
+    yield from _lower_case_names(text)
+    yield from _capitalised_names(text, given, family)
+
+
+def _capitalised_names(
+    text: str, given: frozenset[str], family: frozenset[str]
+) -> Iterator[Candidate]:
+    """Runs of capitalised words that hold a listed given name, with no cue before them."""
     for m in CAP_RUN_RE.finditer(text):
-        words = m.group().split()
-        first = words[0].lower()
-        if first in given and first not in AMBIGUOUS and not _spelling(text, m.start()):
-            count = 1
-            for w in words[1:]:
-                low = w.lower()
-                if low in NOT_NAME:
-                    break
-                count += 1
-            span = m.group().split()[:count]
-            end = m.start() + len(" ".join(span)) if count == len(words) else None
-            if end is None:
-                # recompute end over the original spacing
-                pos = m.start()
-                for w in span:
-                    pos = text.index(w, pos) + len(w)
-                end = pos
-            end = _name_end(text, m.start(), end)
-            yield (m.start(), end, "PERSON", 0.75 if count > 1 or first in family else 0.7)
+        lows = m.group().lower().split()
+        # skip the words before a name: "Is Jessica there?", "Customer Budi Santoso", "Oke Rina"
+        k = 0
+        while k < len(lows) - 1 and (
+            lows[k] in FUNCTION_WORDS or lows[k] in NOT_NAME or lows[k] in _LEAD_WORDS
+        ):
+            k += 1
+        if not _opens_name(lows, k, given, family):
+            continue
+        spans = [
+            (m.start() + w.start(), m.start() + w.end()) for w in _NONSPACE_RE.finditer(m.group())
+        ]
+        if _spelling(text, spans[k][0]):
+            continue
+        count = 1
+        for low in lows[k + 1 :]:
+            if low in NOT_NAME:
+                break
+            count += 1
+        start = spans[k][0]
+        end = _name_end(text, start, spans[k + count - 1][1])
+        yield (start, end, "PERSON", 0.75 if count > 1 or lows[k] in family else 0.7)

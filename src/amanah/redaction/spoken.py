@@ -13,22 +13,44 @@ import re
 from dataclasses import dataclass
 
 _EN = {
-    "zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4",
-    "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+    "zero": "0", "oh": "0", "o": "0", "nought": "0", "naught": "0", "one": "1", "two": "2",
+    "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
 }  # fmt: skip
 _ID = {
     "nol": "0", "kosong": "0", "satu": "1", "dua": "2", "tiga": "3", "empat": "4",
-    "lima": "5", "enam": "6", "tujuh": "7", "delapan": "8", "sembilan": "9",
+    "lima": "5", "enam": "6", "tujuh": "7", "delapan": "8", "lapan": "8", "sembilan": "9",
 }  # fmt: skip
 _REPEAT = {"double": 2, "triple": 3, "dobel": 2, "tripel": 3}
 DIGIT_WORDS: dict[str, str] = {**_EN, **_ID}
-_WORDS = sorted([*DIGIT_WORDS, *_REPEAT, "plus"], key=len, reverse=True)
+# Numbers read in pairs ("oh eight one two, thirty four, fifty six"; "dua puluh tiga"):
+# teens are two digits, a tens word takes the unit that follows it.
+_PAIR_TEENS = {
+    "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14",
+    "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19",
+    "sepuluh": "10", "sebelas": "11",
+}  # fmt: skip
+_PAIR_TENS = {
+    "twenty": "2", "thirty": "3", "forty": "4", "fifty": "5", "sixty": "6", "seventy": "7",
+    "eighty": "8", "ninety": "9",
+}  # fmt: skip
+_ID_SUFFIXES = frozenset(["belas", "puluh"])
+_JOINERS = frozenset(["dash", "hyphen", "strip"])  # "four eight two dash nine one three"
+_WORDS = sorted(
+    [*DIGIT_WORDS, *_REPEAT, *_PAIR_TEENS, *_PAIR_TENS, *_ID_SUFFIXES, *_JOINERS, "plus"],
+    key=len,
+    reverse=True,
+)
+# A run opens with a digit, a digit word, "double"/"triple" or "plus"; pairs ("thirty
+# four"), teens and "dash" only continue one (so the scan for runs stays cheap).
+_START_WORDS = sorted([*DIGIT_WORDS, *_REPEAT, "plus"], key=len, reverse=True)
 _TOKEN = r"(?:(?:" + "|".join(_WORDS) + r")(?![\w])|\d+(?![\w]))"
+_START = r"(?:(?:" + "|".join(_START_WORDS) + r")(?![\w])|\d+(?![\w]))"
 # A run: tokens separated by spaces, commas, hyphens or dots (pauses in a transcript).
-RUN_RE = re.compile(r"(?<![\w])" + _TOKEN + r"(?:[\s,.\-]{1,3}" + _TOKEN + r")+", re.IGNORECASE)
+RUN_RE = re.compile(r"(?<![\w])" + _START + r"(?:[\s,.\-–—…]{1,3}" + _TOKEN + r")+", re.IGNORECASE)
 _TOK_RE = re.compile(_TOKEN, re.IGNORECASE)
+_DIGIT_TOK_RE = re.compile(_START, re.IGNORECASE)  # the tokens of a run with one digit a word
 HAS_WORD_RE = re.compile(
-    r"\b(?:" + "|".join(w for w in _WORDS if len(w) > 2) + r")\b", re.IGNORECASE
+    r"\b(?:" + "|".join(w for w in _START_WORDS if len(w) > 2) + r")\b", re.IGNORECASE
 )
 
 
@@ -47,9 +69,10 @@ def by_first_letter(words: list[str]) -> str:
 # The same patterns for ASCII text, matched case-sensitively against its lower-cased
 # copy (same offsets, same answers as IGNORECASE, several times faster).
 _TOKEN_LOW = r"(?:(?:" + by_first_letter(_WORDS) + r")(?![\w])|\d+(?![\w]))"
-_RUN_LOW_RE = re.compile(r"(?<![\w])" + _TOKEN_LOW + r"(?:[\s,.\-]{1,3}" + _TOKEN_LOW + r")+")
+_START_LOW = r"(?:(?:" + by_first_letter(_START_WORDS) + r")(?![\w])|\d+(?![\w]))"
+_RUN_LOW_RE = re.compile(r"(?<![\w])" + _START_LOW + r"(?:[\s,.\-–—…]{1,3}" + _TOKEN_LOW + r")+")
 _HAS_WORD_LOW_RE = re.compile(
-    r"\b(?:" + by_first_letter([w for w in _WORDS if len(w) > 2]) + r")\b"
+    r"\b(?:" + by_first_letter([w for w in _START_WORDS if len(w) > 2]) + r")\b"
 )
 _LETTER_RE = re.compile(r"[^\W\d_]")
 
@@ -77,13 +100,113 @@ def _fold(token: str) -> str:
     return token.casefold().replace("i\u0307", "i").replace("ı", "i")
 
 
+_PLUS, _REP, _SKIP, _TEEN, _TENS = range(5)
+_KIND = {
+    "plus": _PLUS,
+    **{w: _REP for w in _REPEAT},
+    **{w: _SKIP for w in (*_ID_SUFFIXES, *_JOINERS)},
+    **{w: _TEEN for w in _PAIR_TEENS},
+    **{w: _TENS for w in _PAIR_TENS},
+}
+
+
+# Over the lower-cased run; may also find them inside words ("seventeen"): then the full
+# parse runs, which gives the same answer, only slower.
+_PAIR_WORDS_RE = re.compile(
+    by_first_letter(sorted([*_PAIR_TEENS, *_PAIR_TENS, *_ID_SUFFIXES, *_JOINERS], key=len))
+)
+
+
 def _digits_of(run: str) -> tuple[str, int, list[tuple[int, int, str, bool]]] | None:
-    """Digits spelled by a run, its number of words, per token (start, end, digits, written)."""
+    """Digits spelled by a run, its number of words, per token (start, end, digits, written).
+
+    A token may be several words: "double five" -> "55", "thirty four" -> "34",
+    "dua puluh tiga" -> "23", "tujuh belas" -> "17".
+    """
+    if _PAIR_WORDS_RE.search(run.lower()) is None:
+        return _digit_words_of(run)  # one digit a word (the usual case): the simple loop
     out: list[tuple[int, int, str, bool]] = []
     words = 0
     pending = 1
     rep_start: int | None = None
-    for m in _TOK_RE.finditer(run):
+    toks = [(m.start(), m.end(), _fold(m.group())) for m in _TOK_RE.finditer(run)]
+    n = len(toks)
+    low = run.lower()
+    suffixes = "belas" in low or "puluh" in low  # Indonesian teens and tens: rare, checked once
+    i = 0
+    while i < n:
+        start, end, tok = toks[i]
+        i += 1
+        kind = _KIND.get(tok)
+        written = False
+        if kind is None:
+            written = tok.isdigit()
+            if written:
+                digits = tok
+            elif suffixes and i < n and toks[i][2] in _ID_SUFFIXES and DIGIT_WORDS[tok] != "0":
+                if run[end : toks[i][0]] not in (" ", "-"):
+                    digits = DIGIT_WORDS[tok]
+                    words += 1
+                else:  # "tiga belas" = 13, "dua puluh (tiga)" = 20 (23)
+                    unit, suffix, end = DIGIT_WORDS[tok], toks[i][2], toks[i][1]
+                    i += 1
+                    digits = "1" + unit if suffix == "belas" else unit + "0"
+                    if suffix == "puluh" and i < n and run[end : toks[i][0]] in (" ", "-"):
+                        tail = DIGIT_WORDS.get(toks[i][2], "0")
+                        if tail != "0":
+                            digits, end = unit + tail, toks[i][1]
+                            i += 1
+                    words += 2
+            else:
+                digits = DIGIT_WORDS[tok]
+                words += 1
+        elif kind == _PLUS:
+            if out or rep_start is not None:
+                break
+            out.append((start, end, "+", False))
+            continue
+        elif kind == _REP:
+            pending = _REPEAT[tok]
+            rep_start = start
+            words += 1
+            continue
+        elif kind == _SKIP:
+            continue  # a stray "belas"/"puluh", or "dash": part of the run, says no digit
+        elif kind == _TEEN:
+            digits = _PAIR_TEENS[tok]
+            words += 1
+        else:  # a tens word takes the unit right after it: "thirty four"
+            unit = "0"
+            if i < n and run[end : toks[i][0]] in (" ", "-"):
+                unit = DIGIT_WORDS.get(toks[i][2], "0")
+            digits = _PAIR_TENS[tok] + unit
+            if unit != "0":
+                end = toks[i][1]
+                i += 1
+            words += 1
+        if rep_start is not None:
+            start = rep_start
+        if pending > 1 and len(digits) == 1:
+            out.append((start, end, digits * pending, False))
+        else:
+            out.append((start, end, digits, written))
+        pending = 1
+        rep_start = None
+    total = "".join(t[2] for t in out).lstrip("+")
+    if words < 2 or len(total) < 3:
+        return None
+    if out[0][2] == "+":
+        total = "+" + total
+    return total, words, out
+
+
+def _digit_words_of(run: str) -> tuple[str, int, list[tuple[int, int, str, bool]]] | None:
+    """:func:`_digits_of` for a run without pairs, teens or "dash": one digit a word."""
+    out: list[tuple[int, int, str, bool]] = []
+    words = 0
+    pending = 1
+    rep_start: int | None = None
+    for m in _DIGIT_TOK_RE.finditer(run):
         tok = _fold(m.group())
         if tok == "plus":
             if out or rep_start is not None:

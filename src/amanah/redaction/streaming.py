@@ -35,12 +35,15 @@ _CUE_TYPE = {
     "NPWP": "ID_NPWP",
     "PHONE": "PHONE_NUMBER",
     "ACCOUNT": "BANK_ACCOUNT",
+    "BANK": "BANK_ACCOUNT",
     "SECRET": "SECRET",
     "PASSPORT": "PASSPORT",
     "SSN": "US_SSN",
 }
 _TAIL = re.compile(r"[\s.,…\-]*$")
-_LEAD = re.compile(r"\s*(?:[A-Za-z][\w ]{0,15}:\s*)?")  # an optional speaker label
+# What may come before a continued number: a speaker label, a few filler words ("ok",
+# "lanjut ya kak,", "then") -- checked to hold no cue of another kind.
+_LEAD = re.compile(r"\s*(?:[A-Za-z][\w ]{0,15}:\s*)?(?:[A-Za-z]+[\s,.!]*){0,4}")
 _NUMERIC = frozenset(_CUE_TYPE.values())
 
 
@@ -69,6 +72,17 @@ def _merge(old: list[Entity], new: list[Entity]) -> list[Entity]:
             out.append(o)
     out.sort()
     return out
+
+
+def _last_with_digits(context: list[_Turn]) -> _Turn | None:
+    """The latest earlier turn with a digit, past short interjections without one
+    ("Agent: mm-hm, go on", "ok lanjut"): a number dictated around them continues."""
+    for prev in reversed(context):
+        if any(c.isdigit() for c in normalise(prev.text)[0]):
+            return prev
+        if len(prev.text) > 60:
+            return None
+    return None
 
 
 class StreamRedactor:
@@ -118,9 +132,10 @@ class StreamRedactor:
             t.entities = _merge(t.entities, [s for s in segs if s.end > s.start])
             offset = end + 1
         if self.provisional:
-            turn.entities = _merge(turn.entities, self._dangling(turn))
-            if context:
-                turn.entities = _merge(turn.entities, self._continued(context[-1], turn))
+            turn.entities = _merge(turn.entities, self._dangling(turn, joined))
+            prev = _last_with_digits(context)
+            if prev is not None:
+                turn.entities = _merge(turn.entities, self._continued(prev, turn))
         self._turns.append(turn)
         revisions = {
             t.index: (apply(t.text, t.entities, self.operator), t.entities)
@@ -139,18 +154,25 @@ class StreamRedactor:
         if last.type not in _NUMERIC or prev.text[last.end :].strip(" .,…-") != "":
             return []
         norm, offsets = normalise(turn.text)
-        lead = _LEAD.match(norm)
-        m = NUM_RUN_RE.match(norm, lead.end() if lead else 0)
+        m = NUM_RUN_RE.search(norm)
         if m is None or sum(c.isdigit() for c in m.group()) < 3:
+            return []
+        lead = _LEAD.match(norm, 0, m.start())
+        if lead is None or lead.end() != m.start() or Cues(norm[: m.start()]).cats:
             return []
         s, e = offsets.span(m.start(), len(m.group().rstrip(" .-/")) + m.start())
         if any(x.start < e and x.end > s for x in turn.entities):
             return []
         return [Entity(s, e, last.type, 0.5)]
 
-    def _dangling(self, turn: _Turn) -> list[Entity]:
-        """A number at the very end of the turn, after a cue, that no recognizer took (yet)."""
-        norm, offsets = normalise(turn.text)
+    def _dangling(self, turn: _Turn, joined: str) -> list[Entity]:
+        """A number at the very end of the turn, after a cue, that no recognizer took (yet).
+
+        ``joined`` is the analysed window, which ends with this turn: the cue may sit in an
+        earlier turn ("Agent: the card number, please" / "Customer: 4111 1111").
+        """
+        begin = len(joined) - len(turn.text)
+        norm, offsets = normalise(joined)
         tail = _TAIL.search(norm)
         stop = tail.start() if tail else len(norm)
         last = None
@@ -158,12 +180,15 @@ class StreamRedactor:
             last = m
         if last is None or last.end() < stop:
             return []
-        if sum(c.isdigit() for c in last.group()) < 4:
-            return []
         kind = _CUE_TYPE.get(Cues(norm).closest(last.start(), last.end()) or "")
         if kind is None:
             return []
+        if sum(c.isdigit() for c in last.group()) < (3 if kind == "SECRET" else 4):
+            return []  # an OTP is read out in halves of three
         s, e = offsets.span(last.start(), last.end())
+        if s < begin:
+            return []
+        s, e = s - begin, e - begin
         if any(x.start < e and x.end > s for x in turn.entities):
             return []
         return [Entity(s, e, kind, 0.5)]

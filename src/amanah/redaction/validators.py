@@ -189,6 +189,16 @@ def phone_ok(raw: str, regions: tuple[str, ...]) -> bool:
     return found
 
 
+def phone_possible(raw: str) -> bool:
+    """An international number ("+<country code> ...") of a length that country uses.
+
+    For numbers that are not (yet) issued, such as the UK's 07700 900xxx drama range."""
+    try:
+        return phonenumbers.is_possible_number(phonenumbers.parse(raw, None))
+    except phonenumbers.NumberParseException:
+        return False
+
+
 def warm_phone_metadata(regions: tuple[str, ...]) -> None:
     """Validate an example number of each region now. phonenumbers loads metadata and
     compiles its patterns lazily (~1-10 ms a region), which would otherwise land on

@@ -1,0 +1,284 @@
+"""Street addresses, Indonesian and English (and Singapore blocks), written or said.
+
+Three ways in: the street patterns (``Jl. Melati No. 5``, ``221B Baker Street``, ``Blk 123
+...``), the lower-case forms of chats and transcripts, and the clause after an address cue
+("alamat saya di ...", "my address is ..."), joined with the patterns it overlaps.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .lang import FUNCTION_WORDS
+from .names import given_names
+from .recognizers import (
+    _NW_BUCKETS,
+    Candidate,
+    _for_lowered,
+    _has_number_word,
+    _number_word_runs,
+    has_number,
+)
+from .spoken import NUMBER_WORDS_RE, by_first_letter
+
+_ID_KEYS = r"No|Nomor|Nmr|RT|RW|Blok|Blk|Kel|Kec|Kab|Kota|Lt|Lantai|Unit|Kav|Kavling|Desa|Dusun"
+_CAPW = rf"(?!(?i:{_ID_KEYS})\b)[A-Z0-9][\w.'\-/]*"
+# Chat addresses are often typed in lower case ("jl mawar no 12"): lower-case street
+# words count when a house number follows them.
+_LOWW = rf"(?!(?i:{_ID_KEYS})\b)[a-z][a-z'\-]*"
+_STREET_NAME = (
+    rf"(?:{_CAPW}(?:\s{_CAPW}){{0,4}}"
+    rf"|{_LOWW}(?:\s{_LOWW}){{0,3}}(?=\s(?i:no\.?|nomor|nmr\.?|blok)?\s?\d))"
+)
+# A town after a comma, but not a title or a word that opens the next clause.
+_PLACE = (
+    r"(?!(?:Pak|Bu|Bapak|Ibu|Mas|Mbak|Kak|Mr|Mrs|Ms|Terima|Tolong|Mohon|Saya|Dan|Yang|Thanks|"
+    r"Please|And|The|Thank)\b)[A-Z][A-Za-z]+(?:\s[A-Z][a-z]+){0,2}"
+)
+_ID_PART = (
+    r"(?:,?\s*(?i:No\.?|Nomor|Nmr\.?|Blok|Blk\.?|RT\.?|RW\.?|Kel\.?|Kelurahan|Kec\.?|Kecamatan|"
+    r"Kab\.?|Kabupaten|Kota|Desa|Dusun|Lantai|Lt\.?|Unit|Kav\.?|Kavling)(?:(?<=\.)|(?![A-Za-z]))\s*"
+    rf"(?:\d+[A-Za-z]?(?![\w])|{NUMBER_WORDS_RE}|[A-Za-z][\w.\-]*(?:\s\d{{1,4}}[A-Za-z]?(?![\w]))?)"
+    r"(?:\s?[/-]\s?(?i:RW\.?\s*)?\d+[A-Za-z]?)?"
+    rf"(?:\s(?!(?:{_ID_KEYS})\b)[A-Z][\w]+){{0,3}})"
+)
+ADDRESS_ID_RE = re.compile(
+    r"(?<![\w])(?:\d{1,5}[A-Za-z]?\s)?(?i:Jl\.?(?=\s)|Jln\.?|Jalan|Gg\.?(?=\s)|Gang|Komplek|Kompleks|Komp\.|"
+    r"Perumahan|Perum\.?|Apartemen|Apt\.|Kampung|Kp\.|Dusun|Dsn\.|Desa|Cluster|Ruko)\s*"
+    rf"{_STREET_NAME}{_ID_PART}*(?:,\s*{_PLACE}){{0,3}}(?:,?\s\d{{5}})?"
+)
+_ST_WORDS = [
+    "Street", "St\\.?", "Road", "Rd\\.?", "Avenue", "Ave\\.?", "Lane", "Ln\\.?", "Drive", "Dr\\.?",
+    "Boulevard", "Blvd\\.?", "Way", "Court", "Ct\\.?", "Place", "Pl\\.?", "Close", "Crescent",
+    "Cres\\.?", "Terrace", "Highway", "Hwy\\.?", "Square", "Sq\\.?", "Gardens", "Grove", "Row",
+    "Mews", "Parkway", "Circle", "Walk", "Hill", "Rise", "Vale", "Heights", "Trail", "Park",
+]  # fmt: skip
+_ST = f"(?:{by_first_letter(_ST_WORDS)})"
+_EN_TAIL = (
+    rf"\s(?:(?:[A-Z][a-z]+(?:'s)?|\d{{1,3}}(?:st|nd|rd|th))\s){{1,3}}{_ST}(?![\w])(?:\s\d{{1,3}})?"
+    r"(?:,?\s(?:Apt\.?|Apartment|Unit|Suite|Flat|#)\s?[\w\-]+)?"
+    r"(?:,\s[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)?(?:,?\s[A-Z]{2}(?=[\s,.]|$))?"
+    r"(?:,?\s(?:\d{4,6}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})(?![\w]))?"
+)
+ADDRESS_EN_RE = re.compile(rf"\d(?<![\w]\d)\d{{0,4}}[A-Za-z]?{_EN_TAIL}")
+# "Flat 3, 22 Baker Street": checked just before a match (not scanned for everywhere).
+_FLAT_RE = re.compile(r"(?<![\w])(?:Flat|Unit|Apt\.?|Apartment)\s\w{1,4},?\s$")
+# The house number said in words ("twelve Baker Street"): run only when a street word is there.
+ADDRESS_EN_SPOKEN_RE = re.compile(rf"{NUMBER_WORDS_RE}{_EN_TAIL}")
+ADDRESS_SG_RE = re.compile(
+    r"B(?<![\w]B)(?:lk|lock)\s\d{1,4}[A-Z]?\s(?:[A-Z][a-z]+\s?){1,4}(?:\d{1,2})?"
+    r"(?:,?\s?#\d{1,3}-\d{1,4})?(?:,?\s(?:Singapore|S)\s?\(?\d{6}\)?)?"
+)
+
+
+_STREET_WORD_RE = re.compile(rf"\s{_ST}(?![\w])")
+# Lower-case transcripts (ASR, quick chat): "i live at 42 wallaby way", "twelve baker street".
+_ST_LOW_WORDS = [
+    "street", "st", "road", "rd", "avenue", "ave", "lane", "ln", "drive", "boulevard", "blvd",
+    "way", "court", "place", "close", "crescent", "terrace", "highway", "square", "gardens",
+    "grove", "mews", "parkway", "circle",
+]  # fmt: skip
+_ST_LOW = f"(?:{by_first_letter(_ST_LOW_WORDS)})"
+_STREET_WORD_LOW_RE = re.compile(rf"\s{_ST_LOW}(?![\w])")
+_STREET_ANY_LOW_RE = re.compile(
+    rf"\s(?:{by_first_letter([w.lower() for w in _ST_WORDS])})(?![\w])"
+)  # either case, in lower-cased text
+ADDRESS_EN_LOW_RE = re.compile(
+    rf"(?<![\w])(?:\d{{1,5}}[a-z]?|(?:{_NW_BUCKETS})(?:[\s-]+(?:{_NW_BUCKETS}))*)"
+    rf"\s(?P<name>(?:[a-z][a-z']+\s){{1,3}}){_ST_LOW}(?![\w])"
+)
+# Words that say a distance or a direction, not a street's name ("3 blocks down the road").
+_NOT_STREET = frozenset(
+    ["blocks", "block", "miles", "mile", "metres", "meters", "km", "minutes", "mins", "down", "up",
+     "along", "past", "off", "onto", "across", "near", "houses", "doors", "steps", "times", "days"]
+)  # fmt: skip
+_ID_HINT_WORDS = (
+    r"\b(?:jl|jln|jalan|gg|gang|komp|komplek|kompleks|perum|perumahan|apartemen|apt|kampung|kp|"
+    r"dusun|dsn|desa|cluster|ruko)\b"
+)
+_ID_ADDR_HINT = re.compile("(?i)" + _ID_HINT_WORDS)
+_ID_ADDR_HINT_LOW = re.compile(_ID_HINT_WORDS)  # for lower-cased ASCII: same answer, faster
+
+
+_HOUSE_NO_BEFORE_RE = re.compile(r"(?<![\w])\d{1,5}[A-Za-z]?\s$")
+
+
+def _id_addresses(text: str, low: str) -> Iterator[re.Match[str]]:
+    """ADDRESS_ID_RE's matches, tried only where one of its street words is (``low`` is
+    ``text.lower()``): its scan of a whole document is slow, and streets are few."""
+    if not text.isascii():
+        if _id_address_hint(text):
+            yield from ADDRESS_ID_RE.finditer(text)
+        return
+    done = 0
+    for hint in _ID_ADDR_HINT_LOW.finditer(low):
+        if hint.start() < done:
+            continue
+        number = _HOUSE_NO_BEFORE_RE.search(text, max(done, hint.start() - 8), hint.start())
+        for at in (number.start(), hint.start()) if number is not None else (hint.start(),):
+            m = ADDRESS_ID_RE.match(text, at)
+            if m is not None:
+                done = m.end()
+                yield m
+                break
+
+
+def _id_address_hint(text: str) -> bool:
+    if text.isascii():
+        return _ID_ADDR_HINT_LOW.search(text.lower()) is not None
+    return _ID_ADDR_HINT.search(text) is not None
+
+
+# An address after its cue ("alamat saya di ...", "my address is ...", "I live at ..."),
+# in whatever shape it comes: up to the end of the clause.
+_ADDRESS_CUES = (
+    r"(?<![\w-])(?i:alamat(?:nya)?(?:\s+(?:saya|aku|rumah|kantor|lengkap(?:nya)?|pengiriman|baru|"
+    r"lama|tinggal|domisili|penagihan|surat|ktp|sekarang)(?![\w]))?(?:\s+(?:di|ke|adalah|yaitu)(?![\w]))?"
+    r"|(?:(?:home|billing|delivery|mailing|new|postal|shipping|current|street|old)\s+)?address"
+    r"(?:\s+(?:is|was)(?![\w]))?"
+    r"|i\s+live\s+(?:at|on|in)|i\s+stay\s+at|i(?:'ve|\s+have)?\s+moved\s+to|tinggal\s+di"
+    r"|domisili(?:\s+di)?|pindah\s+ke|deliver(?:ed)?\s+(?:it\s+)?to|ship(?:ped)?\s+(?:it\s+)?to"
+    r"|kirim(?:kan)?(?:\s+ke\s+alamat|\s+ke))(?![\w])"
+)
+ADDRESS_CUE_RE = re.compile(_ADDRESS_CUES)
+_ADDRESS_CUE_LOW_RE = _for_lowered(ADDRESS_CUE_RE)  # over lower-cased ASCII text: faster
+# the clause after the cue: up to a full stop, but not the dot of "Jl.", "No.", "Lt."
+_ADDRESS_VALUE_RE = re.compile(
+    r"\s*:?\s+(?P<v>[A-Z0-9](?:[^\n.?!;]|\.(?<![A-Za-z]{5}\.)(?=\s?[\w#])){4,160})"
+)
+_ADDRESS_STOP_RE = re.compile(
+    r",?\s+(?:(?i:ya|yah|dan|and|tapi|but|dekat|near|next\s+to|sebelah|please|tolong|thanks|makasih|"
+    r"terima|karena|because|since|sejak|atas\s+nama|a\.n\.|attn|c/o|u\.p\.)|kak|pak|bu|mbak|mas)(?![\w])"
+    r"|,\s*(?:Pak|Bu|Bapak|Ibu|Mbak|Mas|Kak|Mr|Mrs|Ms|Miss|Dr)\.?\s"
+    r"|,?\s*\+?\d[\d \-]{7,}\d|\S+@"
+    r"|,\s*(?!(?i:rt|rw|kel|kec|kab|kota|no|blok|blk|desa|dusun|kav|lt|lantai|apt|unit|flat|suite)\b)[a-z]"
+)
+_ADDRESS_WORD_RE = re.compile(
+    r"(?<![\w])(?i:rt|rw|no|nomor|blok|blk|kel|kec|kab|desa|dusun|kav|lantai|lt|unit|flat|apt|"
+    rf"apartment|jl|jln|jalan|gg|gang)(?![\w])|\s{_ST}(?![\w])"
+)
+_LAST_WORD_RE = re.compile(r"(?<![\w])[a-z]+$")
+
+
+_OTHER_ADDRESS_RE = re.compile(r"(?i:e-?mail|ip|web|website|surel)\s+$")
+
+
+_FIRST_WORD_RE = re.compile(r"[A-Za-z]+")
+
+
+def _person_first(text: str, start: int) -> bool:
+    """Does the text at ``start`` open with a title or a listed given name?"""
+    m = _FIRST_WORD_RE.match(text, start)
+    if m is None:
+        return False
+    low = m.group().lower()
+    return low in given_names() or low in _TITLE_WORDS
+
+
+_TITLE_WORDS = frozenset(
+    ["pak", "bu", "bapak", "ibu", "mbak", "mas", "kak", "mr", "mrs", "ms", "miss", "dr", "sdr"]
+)
+
+
+def _address_cues(text: str) -> Iterator[re.Match[str]]:
+    """ADDRESS_CUE_RE's matches: over ASCII text, searched for only around the words it
+    needs (a scan with its leading look-behind at every position is slow on documents)."""
+    if not text.isascii():
+        yield from ADDRESS_CUE_RE.finditer(text)
+        return
+    low, done = text.lower(), 0
+    for hit in _ADDRESS_CUE_HINT_RE.finditer(low):
+        if hit.start() < done:
+            continue
+        m = _ADDRESS_CUE_LOW_RE.search(low, max(done, hit.start() - 24), hit.end() + 24)
+        if m is not None and m.start() <= hit.start() < m.end():
+            done = m.end()
+            yield m
+
+
+def _cued_addresses(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of addresses that follow an address cue: the clause after it, when it looks
+    like one (a house number, RT/RW, a street word) and is not an email or IP address."""
+    for cue in _address_cues(text):
+        if _OTHER_ADDRESS_RE.search(text, max(0, cue.start() - 10), cue.start()):
+            continue
+        m = _ADDRESS_VALUE_RE.match(text, cue.end())
+        if m is None:
+            continue
+        start, end = m.start("v"), m.end("v")
+        if _person_first(text, start):
+            continue  # "kirim ke Budi Santoso, Jl. ...": the person is not the address
+        stop = _ADDRESS_STOP_RE.search(text, start, end)
+        end = stop.start() if stop is not None else end
+        while True:  # not the lower-case words after it ("... Jakarta Selatan last month")
+            while end > start and text[end - 1] in " ,.-":
+                end -= 1
+            last = _LAST_WORD_RE.search(text, start, end)
+            if last is None or last.start() == start or _ADDRESS_WORD_RE.fullmatch(last.group()):
+                break
+            end = last.start()
+        value = text[start:end]
+        if len(value) < 8 or " " not in value:
+            continue
+        # a place: capitalised words, and an address word (RT, No., Street) or a number
+        capitals = sum(1 for w in value.split() if len(w) >= 3 and w[0].isupper())
+        if not capitals:
+            continue
+        if _ADDRESS_WORD_RE.search(value) or (capitals >= 2 and has_number(value)):
+            yield start, end
+
+
+def addresses(text: str, digits: bool = True) -> Iterator[Candidate]:
+    """Street addresses. ``digits=False``: the text has none (the EN and SG forms need one).
+
+    An address after a cue is taken to the end of its clause, joined with the street
+    patterns it overlaps (so the whole of it is redacted, not just the part they know)."""
+    low = text.lower()  # for cheap tests of which patterns can match at all
+    found = list(_street_addresses(text, low, digits))
+    for s, e in _cued_addresses(text) if _ADDRESS_CUE_HINT_RE.search(low) else ():
+        inside = [c for c in found if c[0] < e and s < c[1]]
+        lo, hi = min([s, *(c[0] for c in inside)]), max([e, *(c[1] for c in inside)])
+        found.append((lo, hi, "ADDRESS", 0.9 if inside else 0.86))
+    yield from found
+
+
+# Where ADDRESS_CUE_RE can match, in lower-cased text (a cheap test before the costly one).
+_ADDRESS_CUE_HINT_WORDS = [
+    "alamat", "address", "live", "stay", "moved", "tinggal", "domisili", "pindah", "deliver",
+    "ship", "kirim",
+]  # fmt: skip
+_ADDRESS_CUE_HINT_RE = re.compile(by_first_letter(_ADDRESS_CUE_HINT_WORDS))
+
+
+def _street_addresses(text: str, low: str, digits: bool = True) -> Iterator[Candidate]:
+    street = _STREET_ANY_LOW_RE.search(low) is not None  # the EN forms all need a street word
+    regexes = [ADDRESS_EN_RE] if digits and street else []
+    if digits and ("blk" in low or "block" in low):
+        regexes.append(ADDRESS_SG_RE)
+    matches = [m for regex in regexes for m in regex.finditer(text)]
+    matches.extend(_id_addresses(text, low))
+    if street and _STREET_WORD_RE.search(text) is not None and _has_number_word(text):
+        streets = [(max(0, m.start() - 60), m.start()) for m in _STREET_WORD_RE.finditer(text)]
+        # "twelve Baker Street": tried only where a run of number words starts
+        for run in _number_word_runs(text, streets):
+            m = ADDRESS_EN_SPOKEN_RE.match(text, run.start())
+            if m is not None:
+                matches.append(m)
+    for st in _STREET_WORD_LOW_RE.finditer(text) if street else ():
+        lo = max(0, st.start() - 60)
+        if not (has_number(text[lo : st.start()]) or _has_number_word(text[lo : st.start()])):
+            continue  # "in a way", "close to": no house number before the street word
+        m = ADDRESS_EN_LOW_RE.search(text, lo, st.end())
+        if m is not None and m.end() == st.end():
+            words = m.group("name").split()
+            if not any(w in FUNCTION_WORDS or w in _NOT_STREET for w in words):
+                matches.append(m)
+    for m in matches:
+        start, end = m.start(), m.end()
+        while end > start and text[end - 1] in " ,.":
+            end -= 1
+        if m.re is not ADDRESS_ID_RE:
+            flat = _FLAT_RE.search(text, max(0, start - 20), start)
+            start = flat.start() if flat is not None else start
+        yield (start, end, "ADDRESS", 0.85)
