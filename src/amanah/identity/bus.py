@@ -11,10 +11,10 @@ from amanah.events import ActivityEvent, EventBus
 from amanah.identity import events as ev
 
 SEVERITY = {
-    "identity.account.locked": "medium",
-    "identity.signin.throttled": "low",
-    "identity.device.new": "low",
-    "identity.stepup.raised": "low",
+    ev.ACCOUNT_LOCKED: "medium",
+    ev.SIGNIN_THROTTLED: "low",
+    ev.NEW_DEVICE: "low",
+    ev.STEPUP_RAISED: "low",
 }
 
 UNATTRIBUTED = "unattributed"
@@ -27,8 +27,8 @@ ADMINISTRATIVE = frozenset(
         ev.ACCOUNT_ENABLED,
         ev.ACCOUNT_UNLOCKED,
         ev.ACCOUNT_ROLE_CHANGED,
-        "identity.account.team_changed",  # named in identity.service
-        "identity.team.created",
+        ev.ACCOUNT_TEAM_CHANGED,
+        ev.TEAM_CREATED,
     }
 )
 """Events that are one person acting on another's account (or on a team)."""

@@ -9,9 +9,7 @@ named by id, username or email. A domain error is one line on stderr and the
 
 from __future__ import annotations
 
-import getpass
 import json
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -21,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from amanah.audit.trail import cli_actor
 from amanah.errors import AmanahError, Conflict, InvalidInput, NotFound
 
 if TYPE_CHECKING:
@@ -31,17 +30,6 @@ out = Console(highlight=False)
 
 Ref = Annotated[str, typer.Argument(help="The account: its id, username or email.")]
 AsJson = Annotated[bool, typer.Option("--json", help="JSON instead of a table.")]
-
-
-def actor() -> str:
-    """The audit actor for this shell: the person behind ``sudo`` if there is one."""
-    name = os.environ.get("SUDO_USER")
-    if not name:
-        try:
-            name = getpass.getuser()
-        except Exception:  # no login name (a container's bare uid)
-            name = str(os.getuid())
-    return f"cli:{name}"
 
 
 def _system():
@@ -66,12 +54,6 @@ def _identity() -> Iterator[Identity]:
     finally:
         if system is not None:
             system.close()
-
-
-def _console_url(identity: Identity) -> str:
-    """Where staff open the console: the first WebAuthn origin (the one browsers use)."""
-    origins = identity.config.webauthn_origins or ("https://localhost:8443",)
-    return origins[0].rstrip("/") + "/console"
 
 
 def _team_id(identity: Identity, ref: str) -> str:
@@ -173,10 +155,10 @@ def invite(
         created = identity.invite(
             username or _username_from(email), role,
             display_name=name, email=email, phone=phone, team_id=team_id, locale=locale,
-            actor_id=actor(),
+            actor_id=cli_actor(),
         )  # fmt: skip
         account = identity.account(created.account_id)
-        link = f"{_console_url(identity)}/invitation#{created.token}"
+        link = identity.console_link("invitation", created.token)
     typer.echo(f"invited {account.username} ({account.id}) as {account.role}")
     typer.echo(f"Invitation link (shown once; expires {_when(created.expires_at)}):")
     typer.echo(link)
@@ -185,7 +167,7 @@ def invite(
 def _act(ref: str, call: str, **kwargs: Any) -> tuple[AccountView, Any]:
     with _identity() as identity:
         account = identity.find_account(ref)
-        result = getattr(identity, call)(account.id, actor_id=actor(), **kwargs)
+        result = getattr(identity, call)(account.id, actor_id=cli_actor(), **kwargs)
     return account, result
 
 
@@ -227,24 +209,25 @@ def set_team(
     with _identity() as identity:
         account = identity.find_account(ref)
         team_id = None if team == "-" else _team_id(identity, team)
-        identity.set_team(account.id, team_id, actor_id=actor())
+        identity.set_team(account.id, team_id, actor_id=cli_actor())
     typer.echo(f"{account.username} ({account.id}) team: {team if team_id else '-'}")
 
 
 @app.command("reset-password")
 def reset_password(ref: Ref) -> None:
-    """Issue a one-time password reset for an active account (shown once).
+    """Issue a one-time password reset for an active account; prints its link (shown once).
 
     The administrator never chooses the password, and using the reset still needs the
     person's second factor (a recovery code will do): it never skips it.
     """
     with _identity() as identity:
         account = identity.find_account(ref)
-        issued = identity.issue_password_reset(account.id, actor_id=actor())
+        issued = identity.issue_password_reset(account.id, actor_id=cli_actor())
+        link = identity.console_link("reset", issued.token)
     typer.echo(f"password reset issued for {account.username} ({account.id})")
     typer.echo("using it still needs their second factor")
-    typer.echo(f"Reset token (shown once; expires {_when(issued.expires_at)}):")
-    typer.echo(issued.token)
+    typer.echo(f"Reset link (shown once; expires {_when(issued.expires_at)}):")
+    typer.echo(link)
 
 
 # ---- sessions -------------------------------------------------------------------------------
@@ -296,11 +279,13 @@ def end_sessions(
     with _identity() as identity:
         account = identity.find_account(ref)
         if session is None:
-            ended = identity.end_all_sessions(account.id, actor_id=actor())
+            ended = identity.end_all_sessions(account.id, actor_id=cli_actor())
         else:
             if session not in {s.id for s in identity.list_sessions(account.id)}:
                 raise NotFound("no such live session of this account")
-            operator = Principal(id=actor(), kind="service", role="admin", scopes=frozenset({"*"}))
+            operator = Principal(
+                id=cli_actor(), kind="service", role="admin", scopes=frozenset({"*"})
+            )
             identity.end_session(operator, session, account_id=account.id)
             ended = 1
     typer.echo(f"ended {ended} sessions of {account.username} ({account.id})")
@@ -334,7 +319,7 @@ def teams(as_json: AsJson = False) -> None:
 def create_team(name: Annotated[str, typer.Argument(help="1 to 100 characters.")]) -> None:
     """Create a team (team baselines in detection follow teams)."""
     with _identity() as identity:
-        team_id = identity.create_team(name, actor_id=actor())
+        team_id = identity.create_team(name, actor_id=cli_actor())
     typer.echo(f"created team {team_id}")
 
 
@@ -348,7 +333,7 @@ def purge(
     """Delete spent sessions, sign-in attempts, SMS codes, WebAuthn challenges, invitations
     and used recovery codes; prints how many of each."""
     with _identity() as identity:
-        removed = identity.purge(timedelta(days=older_than_days), actor_id=actor())
+        removed = identity.purge(timedelta(days=older_than_days), actor_id=cli_actor())
     if as_json:
         typer.echo(json.dumps(removed, indent=2))
         return

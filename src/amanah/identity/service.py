@@ -81,11 +81,6 @@ from amanah.notify.sms import SmsProvider
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 ENROLLABLE = ("totp", "passkey", "sms")
 
-# administrative facts for the trail (ids only), beside the sign-in ones in events.py
-TEAM_CREATED = "identity.team.created"
-ACCOUNT_TEAM_CHANGED = "identity.account.team_changed"
-PURGED = "identity.purged"
-
 
 @dataclass(frozen=True, slots=True)
 class Invite:
@@ -320,7 +315,7 @@ class Identity:
             team = Team(id=new_id("team"), name=name, created_at=self.clock())
             s.add(team)
             team_id = team.id
-        self._emit(TEAM_CREATED, team_id=team_id, actor_id=actor_id)
+        self._emit(ev.TEAM_CREATED, team_id=team_id, actor_id=actor_id)
         return team_id
 
     def teams(self) -> list[tuple[str, str]]:
@@ -470,7 +465,9 @@ class Identity:
             if team_id is not None and s.get(Team, team_id) is None:
                 raise NotFound("no such team")
             self._account(s, account_id).team_id = team_id
-        self._emit(ACCOUNT_TEAM_CHANGED, account_id=account_id, team_id=team_id, actor_id=actor_id)
+        self._emit(
+            ev.ACCOUNT_TEAM_CHANGED, account_id=account_id, team_id=team_id, actor_id=actor_id
+        )
 
     def _view(self, s: Session, account: StaffAccount) -> AccountView:
         return AccountView(
@@ -524,6 +521,13 @@ class Identity:
             if role is not None:
                 query = query.where(StaffAccount.role == role)
             return [self._view(s, a) for a in s.scalars(query)]
+
+    def console_link(self, page: str, token: str) -> str:
+        """The link an administrator hands over: the first WebAuthn origin (the one staff
+        browsers and passkeys use) and the token in the fragment, which browsers never send
+        to a server, so it stays out of URLs in logs and ``Referer`` headers."""
+        origins = self.config.webauthn_origins or ("https://localhost:8443",)
+        return f"{origins[0].rstrip('/')}/console/{page}#{token}"
 
     def issue_password_reset(self, account_id: str, *, actor_id: str | None = None) -> Invite:
         """A one-time reset link for an active account; using it still needs a second factor."""
@@ -790,7 +794,7 @@ class Identity:
                     attempt.expires_at = now
                 throttle.fail(s, factor_key, self.account_rule, now)
                 self._factor_failed(s, account, factor, now, notices)
-            account_id = account.id
+            account_id, purpose = account.id, attempt.purpose
         self.notices.send(notices)
         if not ok:
             self._emit(ev.SIGNIN_FAILED, account_id=account_id, factor=factor, reason="invalid")
@@ -798,6 +802,8 @@ class Identity:
         self._emit(ev.FACTOR_USED, account_id=account_id, factor=factor)
         if signed is not None:
             self._signed_in_events(signed, factor)
+        elif purpose == "reset":
+            self._emit(ev.PASSWORD_RESET, account_id=account_id, step="verified", factor=factor)
         return signed
 
     def _signed_in_events(self, signed: SignedIn, factor: str, **how: str) -> None:
@@ -1183,17 +1189,36 @@ class Identity:
         self, reset_token: str, *, source: str | None = None, user_agent: str | None = None
     ) -> Attempt:
         """Open a reset link. The next step is a second factor (a recovery code will do),
-        never the new password directly, unless the account has no second factor at all."""
+        never the new password directly, unless the account has no second factor at all.
+
+        A wrong, spent or expired link counts against the source address as a failed
+        sign-in does (growing delays, ``Throttled``), so links cannot be guessed at speed."""
         now = self.clock()
-        with transaction(self.factory) as s:
-            invitation = self._take_invitation(s, reset_token, "reset", now, consume=False)
-            account = self._account(s, invitation.account_id)
-            if account.status != "active":
-                raise InvalidInvitation()
-            attempt = self._new_attempt(
-                s, account, "reset", {"reset-link": now.isoformat(), "invitation": invitation.id},
-                now, source=source, user_agent=user_agent, device=None,
-            )  # fmt: skip
+        src_key = self._key("src", source or "-")
+        try:
+            with transaction(self.factory) as s:
+                throttle.check(s, src_key, self.source_rule, now)
+        except Throttled:
+            self._emit(ev.PASSWORD_RESET, step="opened", reason="throttled")
+            raise
+        try:
+            with transaction(self.factory) as s:
+                invitation = self._take_invitation(s, reset_token, "reset", now, consume=False)
+                account = self._account(s, invitation.account_id)
+                if account.status != "active":
+                    raise InvalidInvitation()
+                attempt = self._new_attempt(
+                    s, account, "reset",
+                    {"reset-link": now.isoformat(), "invitation": invitation.id},
+                    now, source=source, user_agent=user_agent, device=None,
+                )  # fmt: skip
+                account_id = account.id
+        except InvalidInvitation:
+            with transaction(self.factory) as s:
+                throttle.fail(s, src_key, self.source_rule, now)
+            self._emit(ev.PASSWORD_RESET, step="opened", reason="invalid")
+            raise
+        self._emit(ev.PASSWORD_RESET, account_id=account_id, step="opened", next=attempt.next)
         return attempt
 
     def complete_reset(self, attempt_token: str, new_password: str) -> None:
@@ -1645,5 +1670,5 @@ class Identity:
             for kind, statement in spent.items():
                 result = s.execute(statement.execution_options(synchronize_session=False))
                 removed[kind] = result.rowcount or 0  # type: ignore[attr-defined]
-        self._emit(PURGED, actor_id=actor_id or "system", **removed)
+        self._emit(ev.PURGED, actor_id=actor_id or "system", **removed)
         return removed

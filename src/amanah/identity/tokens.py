@@ -27,6 +27,8 @@ ALL_SCOPES = (
     "customers:erase",
     "interactions:write",
     "keys:admin",
+    "alerts:read",
+    "alerts:write",
 )
 
 

@@ -27,10 +27,17 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from amanah.access.errors import StepUpRequired
 from amanah.errors import AmanahError
 from amanah.identity.api import SESSION_COOKIE
-from amanah.identity.errors import AccountLocked, InvalidCredentials, Throttled, WeakPassword
+from amanah.identity.errors import (
+    AccountLocked,
+    EnrolmentRequired,
+    InvalidCredentials,
+    InvalidInvitation,
+    Throttled,
+    WeakPassword,
+)
 from amanah.identity.models import ROLES
 from amanah.identity.passwords import estimate_strength
-from amanah.identity.service import Identity, SignedIn
+from amanah.identity.service import Attempt, Identity, SignedIn
 from amanah.identity.sessions import AuthContext
 from amanah.identity.stepup import authenticated
 from amanah.web import csrf, i18n
@@ -41,6 +48,7 @@ HERE = Path(__file__).parent
 PREFIX = "/console"
 ATTEMPT_COOKIE = "__Host-amanah_attempt"
 PASSKEY_COOKIE = "__Host-amanah_passkey"  # the sealed challenge of a passwordless sign-in
+RESET_COOKIE = "__Host-amanah_reset"  # a password reset in progress (never a sign-in)
 DEVICE_COOKIE = "__Host-amanah_device"
 DEVICE_DAYS = 400
 CSP = (
@@ -328,6 +336,184 @@ def accept_invitation(request: Request, data: Form) -> Response:
             request, "invitation.html", status=status_of(exc), error=message(request, exc)
         )
     return render(request, "signin.html", notice=t("invitation.done"))
+
+
+# ---- password reset: the link, a second factor, the new password ------------------------------
+
+
+def _reset_refused(request: Request, exc: AmanahError) -> Response:
+    """Back to the link page with the reset forgotten: a wrong, spent or expired link or
+    reset (one message: it never says which), a locked account, too many tries."""
+    gone = isinstance(exc, (InvalidInvitation, InvalidCredentials))
+    text = t_for(request)("reset.invalid") if gone else message(request, exc)
+    if wants_json(request):
+        response: Response = JSONResponse({"error": text}, status_code=status_of(exc))
+    else:
+        response = render(request, "reset.html", status=status_of(exc), error=text)
+    if isinstance(exc, Throttled):
+        response.headers["retry-after"] = str(exc.retry_after)
+    forget(response, RESET_COOKIE)
+    return response
+
+
+def _reset_attempt(request: Request) -> Attempt:
+    """The reset in progress, from its own cookie: a sign-in attempt is never taken for one."""
+    try:
+        attempt = identity_of(request).attempt(request.cookies.get(RESET_COOKIE, ""))
+        if attempt.purpose != "reset":
+            raise InvalidInvitation()
+    except AmanahError as exc:
+        raise _Answer(_reset_refused(request, exc)) from exc
+    return attempt
+
+
+def _reset_challenge(
+    request: Request, attempt: Attempt, *, status: int = 200, **values: Any
+) -> HTMLResponse:
+    return render(request, "reset_challenge.html", status=status, factors=attempt.factors, **values)
+
+
+@router.get("/reset")
+def reset_page(request: Request) -> Response:
+    """The link is ``/console/reset#TOKEN``: the script moves the fragment into the form,
+    so the token never reaches a server in a URL (logs, proxies, Referer)."""
+    return render(request, "reset.html")
+
+
+@router.post("/reset")
+def open_reset(request: Request, data: Form) -> Response:
+    identity = identity_of(request)
+    try:
+        attempt = identity.begin_reset(
+            str(data.get("token", "")).strip(),
+            source=client_ip(request),
+            user_agent=request.headers.get("user-agent"),
+        )
+    except AmanahError as exc:
+        return _reset_refused(request, exc)
+    step = "password" if attempt.next == "set-password" else "second-factor"
+    response = redirect(f"{PREFIX}/reset/{step}")
+    cookie(response, RESET_COOKIE, attempt.token, identity.config.signin_attempt_minutes * 60)
+    return response
+
+
+@router.get("/reset/second-factor")
+def reset_challenge_page(request: Request) -> Response:
+    attempt = _reset_attempt(request)
+    if attempt.next == "set-password":
+        return redirect(f"{PREFIX}/reset/password")
+    return _reset_challenge(request, attempt)
+
+
+def _reset_factor(request: Request, call: Callable[[str], Any]) -> Response:
+    """Prove a second factor for the reset (throttled and counted as at sign-in), then on
+    to the new password."""
+    attempt = _reset_attempt(request)
+    try:
+        call(attempt.token)
+    except AmanahError as exc:
+        try:
+            attempt = _reset_attempt(request)
+        except _Answer:
+            return _reset_refused(request, exc)
+        if wants_json(request):
+            response: Response = json_error(request, exc)
+        else:
+            response = _reset_challenge(
+                request, attempt, status=status_of(exc), error=message(request, exc)
+            )
+        if isinstance(exc, Throttled):
+            response.headers["retry-after"] = str(exc.retry_after)
+        return response
+    target = f"{PREFIX}/reset/password"
+    return JSONResponse({"redirect": target}) if wants_json(request) else redirect(target)
+
+
+@router.post("/reset/totp")
+def reset_totp(request: Request, data: Form) -> Response:
+    code = str(data.get("code", ""))
+    return _reset_factor(request, lambda tok: identity_of(request).verify_totp(tok, code))
+
+
+@router.post("/reset/recovery")
+def reset_recovery(request: Request, data: Form) -> Response:
+    code = str(data.get("code", ""))
+    return _reset_factor(request, lambda tok: identity_of(request).use_recovery_code(tok, code))
+
+
+@router.post("/reset/sms")
+def reset_sms(request: Request, data: Form) -> Response:
+    code = str(data.get("code", ""))
+    return _reset_factor(request, lambda tok: identity_of(request).verify_sms(tok, code))
+
+
+@router.post("/reset/sms/send")
+def reset_sms_send(request: Request, data: Form) -> Response:
+    attempt = _reset_attempt(request)
+    try:
+        identity_of(request).send_sms(attempt.token)
+    except AmanahError as exc:
+        return _reset_challenge(
+            request, attempt, status=status_of(exc), error=message(request, exc)
+        )
+    return _reset_challenge(request, attempt, notice=t_for(request)("sms.sent"))
+
+
+@router.post("/reset/passkey/options")
+def reset_passkey_options(request: Request, data: Form) -> Response:
+    attempt = _reset_attempt(request)
+    try:
+        return JSONResponse(identity_of(request).passkey_options(attempt.token))
+    except AmanahError as exc:
+        return json_error(request, exc)
+
+
+@router.post("/reset/passkey")
+def reset_passkey(request: Request, data: Form) -> Response:
+    credential = data.get("credential") or {}
+    return _reset_factor(request, lambda tok: identity_of(request).verify_passkey(tok, credential))
+
+
+def _reset_password_form(
+    request: Request, attempt: Attempt, *, status: int = 200, **values: Any
+) -> HTMLResponse:
+    mfa = any(f in attempt.factors for f in ("passkey", "totp", "sms"))
+    return render(request, "reset_password.html", status=status, mfa=mfa, **values)
+
+
+@router.get("/reset/password")
+def reset_password_page(request: Request) -> Response:
+    attempt = _reset_attempt(request)
+    if attempt.next != "set-password":
+        return redirect(f"{PREFIX}/reset/second-factor")
+    return _reset_password_form(request, attempt)
+
+
+@router.post("/reset/password")
+def reset_password(request: Request, data: Form) -> Response:
+    """The new password; every session of the account ends, the owner is told by email,
+    and the person signs in afresh."""
+    attempt = _reset_attempt(request)
+    t = t_for(request)
+    password, again = str(data.get("password", "")), str(data.get("confirm", ""))
+    if password != again:
+        return _reset_password_form(request, attempt, status=422, error=t("error.mismatch"))
+    try:
+        identity_of(request).complete_reset(attempt.token, password)
+    except EnrolmentRequired as exc:  # the password before the second factor: never
+        return _reset_challenge(
+            request, attempt, status=status_of(exc), error=t("reset.factor_first")
+        )
+    except (InvalidInvitation, InvalidCredentials, AccountLocked) as exc:
+        return _reset_refused(request, exc)
+    except AmanahError as exc:
+        return _reset_password_form(
+            request, attempt, status=status_of(exc), error=message(request, exc)
+        )
+    response = render(request, "signin.html", notice=t("reset.done"))
+    forget(response, RESET_COOKIE)
+    forget(response, SESSION_COOKIE)
+    return response
 
 
 # ---- sign-in ----------------------------------------------------------------------------------
@@ -1018,6 +1204,29 @@ def end_account_session(request: Request, account_id: str, session_id: str, data
         data=data,
         account_id=account_id,
     )
+
+
+@router.post("/admin/accounts/{account_id}/reset-password")
+def issue_reset(request: Request, account_id: str, data: Form) -> Response:
+    """A one-time reset link for the person, shown once on their page; the admin never
+    chooses the password, and using the link still needs the person's second factor."""
+    ctx = admin(request)
+    identity = identity_of(request)
+    back = f"{PREFIX}/admin/accounts/{quote(account_id, safe='')}"
+    try:
+        identity.require_fresh_factor(ctx)
+        issued = identity.issue_password_reset(account_id, actor_id=ctx.account_id)
+    except StepUpRequired:
+        return redirect(stepup_url(back))
+    except AmanahError as exc:
+        try:
+            return account_page(
+                request, ctx, account_id, status=status_of(exc), error=message(request, exc)
+            )
+        except AmanahError:
+            return admin_page(request, ctx, status=status_of(exc), error=message(request, exc))
+    link = identity.console_link("reset", issued.token)
+    return account_page(request, ctx, account_id, reset=issued, reset_link=link)
 
 
 # ---- mounting ------------------------------------------------------------------------------------
