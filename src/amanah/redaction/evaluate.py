@@ -32,7 +32,7 @@ DATA = Path(__file__).resolve().parents[3] / "tests" / "data" / "redaction"
 DEFAULT_CORPUS = DATA / "corpus.jsonl"
 DEV2 = DATA / "dev2.jsonl"
 HELDOUT = DATA / "heldout.jsonl"
-CORPORA = (DEFAULT_CORPUS, DEV2, HELDOUT)
+CORPORA = (DEFAULT_CORPUS, DEV2, HELDOUT, DATA / "heldout2.jsonl")
 
 
 @dataclass

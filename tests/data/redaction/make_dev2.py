@@ -10,6 +10,7 @@ becoming a label no engine should find.
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 from pathlib import Path
@@ -101,12 +102,18 @@ def parse(text: str) -> tuple[str, list[dict[str, object]]]:
 
 
 def main() -> None:
+    ap = argparse.ArgumentParser(description="Build a hand-written JSONL set from its source file.")
+    ap.add_argument("--source", type=Path, default=SOURCE, help="default dev2_source.txt")
+    ap.add_argument("--out", type=Path, default=OUT, help="default dev2.jsonl")
+    args = ap.parse_args()
+    source, out = args.source, args.out
+    prefix = out.stem  # row ids and interaction ids: "dev2-...", "heldout2-..."
     rows: list[dict[str, object]] = []
     problems: list[str] = []
     counters: dict[str, int] = {}
     turns: dict[str, int] = {}
     whole: dict[str, tuple[str, str]] = {}  # interaction -> (kind, digits so far)
-    for number, line in enumerate(SOURCE.read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         m = LINE_RE.match(line)
@@ -127,11 +134,11 @@ def main() -> None:
         if inter is not None:
             turn = turns.get(inter, 0)
             turns[inter] = turn + 1
-            row = {"id": f"dev2-{inter}-t{turn}", **row, "interaction": f"dev2-{inter}"}
+            row = {"id": f"{prefix}-{inter}-t{turn}", **row, "interaction": f"{prefix}-{inter}"}
             row["turn"] = turn
         else:
             counters[lang] = counters.get(lang, 0) + 1
-            row = {"id": f"dev2-{lang}-{counters[lang]:03d}", **row}
+            row = {"id": f"{prefix}-{lang}-{counters[lang]:03d}", **row}
         rows.append(row)
     for inter, (kind, digits) in whole.items():
         why = check(kind, digits, False)
@@ -139,11 +146,11 @@ def main() -> None:
             problems.append(f"interaction {inter}: {kind}: {why}")
     if problems:
         raise SystemExit("\n".join(problems))
-    with OUT.open("w", encoding="utf-8") as fh:
+    with out.open("w", encoding="utf-8") as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     n_en = sum(r["lang"] == "en" for r in rows)
-    print(f"{len(rows)} utterances ({n_en} en, {len(rows) - n_en} id) -> {OUT.name}")
+    print(f"{len(rows)} utterances ({n_en} en, {len(rows) - n_en} id) -> {out.name}")
 
 
 if __name__ == "__main__":
