@@ -45,7 +45,6 @@ Verification
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -57,6 +56,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from amanah.audit import tiles
 from amanah.audit.checkpoint import (
     Checkpoint,
     key_id,
@@ -72,8 +72,7 @@ from amanah.audit.errors import (
     CheckpointSignatureError,
     ProofRangeError,
 )
-from amanah.audit.index import IndexCheck
-from amanah.audit.index import batch_rows as index_batch_rows
+from amanah.audit.index import IndexCheck, data_rows
 from amanah.audit.merkle import (
     EMPTY_ROOT,
     CompactRange,
@@ -85,7 +84,7 @@ from amanah.audit.merkle import (
     root,
     verify_consistency,
 )
-from amanah.audit.models import AuditCheckpoint, AuditEntryRow, AuditNode, AuditTreeHead
+from amanah.audit.models import AuditCheckpoint, AuditTreeHead
 from amanah.crypto.errors import CryptoError
 from amanah.crypto.keyring import Keyring
 
@@ -104,8 +103,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-_ENTRIES = AuditEntryRow.__table__
-_NODES = AuditNode.__table__
 _CHECKPOINTS = AuditCheckpoint.__table__
 _HEAD = AuditTreeHead.__table__
 _HEAD_ID = 1
@@ -252,6 +249,7 @@ class TrailChecker:
         self.tree = MemoryTree()
         self._expect = 0
         self._moved: dict[int, int] = {}
+        self._gaps: set[int] = set()  # where reported gaps start
         self.latest: Checkpoint | None = None  # newest checkpoint that verified and matched
         self._started = time.perf_counter()
 
@@ -278,22 +276,44 @@ class TrailChecker:
                     continue
             expect = seq + 1
             h = leaf_hash(data)
-            if stored is not None and stored != h:
+            claimed = entry_seq(data)
+            if claimed != seq:  # reported in ``finish_entries`` (moved, swapped, deleted)
+                moved[seq] = -1 if claimed is None else claimed
+            elif stored is not None and stored != h:
                 self.problem(
                     "changed",
                     f"entry {seq} changed: its content no longer matches the leaf hash "
                     "recorded when it was appended",
                     seq,
                 )
-            claimed = entry_seq(data)
-            if claimed != seq:
-                moved[seq] = -1 if claimed is None else claimed
             tree_append(h)
         self._expect = expect
 
     def _gap(self, start: int, end: int) -> None:
         what = f"entry {start} is" if end - start == 1 else f"entries {start}..{end - 1} are"
+        self._gaps.add(start)
         self.problem("gap", f"{what} missing (deleted from the middle of the log)", start)
+
+    def _cut_out(self, seq: int, done: set[int]) -> bool:
+        """Entries cut out of a bundle: from ``seq`` on every entry claims ``d`` more than
+        its position, up to the end of the bundle or log. Reports the gap; True if so."""
+        moved, d = self._moved, self._moved[seq] - seq
+        if d <= 0:
+            return False
+        end = seq
+        while moved.get(end + 1) == end + 1 + d:
+            end += 1
+        if end + 1 != self._expect and end + 1 not in self._gaps:
+            return False  # the entry after the run claims its own place: not a deletion
+        what = f"entry {seq} is" if d == 1 else f"entries {seq}..{seq + d - 1} are"
+        self.problem(
+            "gap",
+            f"{what} missing (deleted from the middle of the log; the {end - seq + 1} "
+            "entries after moved down)",
+            seq,
+        )
+        done.update(range(seq, end + 1))
+        return True
 
     def finish_entries(self, claimed_size: int | None) -> None:
         """Close the entry pass: report moved/swapped entries and a short tail."""
@@ -301,7 +321,7 @@ class TrailChecker:
         report.entries = self.tree.size
         done: set[int] = set()
         for seq, claimed in sorted(self._moved.items()):
-            if seq in done:
+            if seq in done or self._cut_out(seq, done):
                 continue
             if claimed >= 0 and self._moved.get(claimed) == seq:
                 a, b = sorted((seq, claimed))
@@ -446,8 +466,9 @@ class TrailChecker:
                 f"no valid consistency proof from the trusted size {cp.size} to {latest.size}",
             )
 
-    def check_nodes(self, rows: Iterable[tuple[int, int, bytes]]) -> None:
-        """Compare stored ``(level, idx, hash)`` with the recomputed tree."""
+    def check_nodes(self, rows: Iterable[tuple[int, int, bytes]], stride: int = 1) -> None:
+        """Compare stored ``(level, idx, hash)`` with the recomputed tree; every
+        ``stride``-th level is expected to be stored."""
         size = self.tree.size
         counts: dict[int, int] = {}
         reported = 0
@@ -475,7 +496,7 @@ class TrailChecker:
                 reported += 1
         if reported > 10:
             self.report.suppressed += reported - 10
-        for level in range(1, size.bit_length()):
+        for level in range(stride, size.bit_length(), stride):
             want = size >> level
             have = counts.get(level, 0)
             if have < want:
@@ -491,55 +512,8 @@ class TrailChecker:
 # --- the log -------------------------------------------------------------------------------
 
 
-def _rows(conn: Connection, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-    """Rows of a small query on the transaction's own DBAPI cursor.
-
-    The proof path's queries take microseconds; SQLAlchemy's statement and result
-    machinery around them took several times longer (profiled), so they bypass it.
-    """
-    raw: Any = conn.connection.dbapi_connection
-    cursor = raw.cursor()
-    try:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-    finally:
-        cursor.close()
-
-
-class _Nodes:
-    """A ``NodeSource`` over the tables: level 0 from entries, the rest from nodes, all
-    of one proof in one query."""
-
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-
-    def node(self, level: int, index: int) -> bytes:
-        return self.nodes([(level, index)])[0]
-
-    def nodes(self, coords: Sequence[tuple[int, int]]) -> list[bytes]:
-        # Plain SQL: OR-ed primary-key equalities (SQLite plans a row-value IN as a
-        # full scan), leaves and inner nodes in one UNION ALL.
-        ph = "?" if self.conn.dialect.paramstyle == "qmark" else "%s"
-        leaves = sorted({i for lvl, i in coords if lvl == 0})
-        inner = sorted({(lvl, i) for lvl, i in coords if lvl > 0})
-        parts: list[str] = []
-        params: list[int] = []
-        if leaves:
-            marks = ",".join([ph] * len(leaves))
-            parts.append(f"SELECT 0, seq, leaf_hash FROM audit_entries WHERE seq IN ({marks})")
-            params += leaves
-        if inner:
-            where = " OR ".join([f"(level = {ph} AND idx = {ph})"] * len(inner))
-            parts.append(f"SELECT level, idx, hash FROM audit_nodes WHERE {where}")
-            params += [v for pair in inner for v in pair]
-        found: dict[tuple[int, int], bytes] = {}
-        if parts:
-            for lvl, i, h in _rows(self.conn, " UNION ALL ".join(parts), params):
-                found[(int(lvl), int(i))] = bytes(h)
-        try:
-            return [found[c] for c in coords]
-        except KeyError as exc:
-            raise AuditError(f"stored tree node {exc.args[0]} is missing") from None
+_rows = tiles.raw_rows
+_Nodes = tiles.TileNodes
 
 
 class AuditLog:
@@ -652,6 +626,7 @@ class AuditLog:
                             compact_range=CompactRange().to_bytes(),
                             checkpoint_size=0,
                             checkpoint_at=None,
+                            indexed_size=0,
                             updated_at=self.clock(),
                         )
                     )
@@ -669,8 +644,9 @@ class AuditLog:
     def append_many(self, entries: Sequence[AuditEntry]) -> list[int]:
         """Append a batch in one transaction; return the seqs, in order, once committed.
 
-        Each step runs over the whole batch (encode, hash, fold into the tree, index
-        rows) and each table gets one ``executemany``.
+        Each step runs over the whole batch (encode, then hash and fold into the tree
+        in one loop) and the batch is stored as a handful of bundle and tile rows
+        (``amanah.audit.tiles``); the query index catches up later, before a query.
         """
         if not entries:
             return []
@@ -680,26 +656,11 @@ class AuditLog:
                 raise AuditError("the audit tree head is inconsistent")
             start = cr.size
             datas = [entry.canonical_bytes(seq) for seq, entry in enumerate(entries, start)]
-            sha, prefix = hashlib.sha256, b"\x00"  # merkle.leaf_hash, inlined
-            hashes = [sha(prefix + data).digest() for data in datas]
-            node_rows, due = cr.extend_nodes(hashes, self.checkpoint_every)
+            hashes, node_rows, due = cr.extend_entries(datas, self.checkpoint_every, tiles.HEIGHT)
             now = self.clock()
             if self._time_due(head, now) and (not due or due[-1][0] != cr.size):
                 due.append((cr.size, cr.root()))
-            ph = self._ph
-            conn.exec_driver_sql(
-                f"INSERT INTO audit_entries (seq, data, leaf_hash) VALUES ({ph}, {ph}, {ph})",
-                list(zip(range(start, cr.size), datas, hashes, strict=True)),
-            )
-            conn.exec_driver_sql(
-                f"INSERT INTO audit_index (kind, value, at, seq) VALUES ({ph}, {ph}, {ph}, {ph})",
-                index_batch_rows(start, entries),
-            )
-            if node_rows:
-                conn.exec_driver_sql(
-                    f"INSERT INTO audit_nodes (level, idx, hash) VALUES ({ph}, {ph}, {ph})",
-                    node_rows,
-                )
+            tiles.write_batch(conn, start, datas, hashes, node_rows)
             values: dict[str, Any] = {
                 "size": cr.size,
                 "compact_range": cr.to_bytes(),
@@ -833,11 +794,10 @@ class AuditLog:
 
     def entry(self, seq: int) -> LoggedEntry:
         with self._read() as conn:
-            q = select(_ENTRIES.c.data, _ENTRIES.c.leaf_hash).where(_ENTRIES.c.seq == seq)
-            row = conn.execute(q).one_or_none()
+            row = tiles.entry(conn, seq) if seq < self._size_now(conn) else None
         if row is None:
             raise EntryNotFound("no audit entry at that position")
-        return LoggedEntry(seq, bytes(row.data), bytes(row.leaf_hash))
+        return LoggedEntry(seq, *row)
 
     def inclusion_proof(self, seq: int, size: int | None = None) -> InclusionProof:
         """Audit path of entry ``seq`` in the tree of ``size`` entries.
@@ -879,25 +839,41 @@ class AuditLog:
             return ConsistencyProof(old_size, new_size, old_root, new_root, hashes)
 
     def iter_entries(
-        self, conn: Connection, stop: int | None = None, batch: int = 20000
-    ) -> Iterator[tuple[int, bytes, bytes]]:
-        """All stored entries in seq order (``seq < stop`` if given), streamed."""
-        last = -1
+        self, conn: Connection, stop: int | None = None
+    ) -> Iterator[tuple[int, bytes, bytes | None]]:
+        """All stored entries in seq order (``seq < stop`` if given), streamed, with
+        their stored leaf hashes (None where the leaf tile lacks one)."""
+        return tiles.iter_entries(conn, stop=stop)
+
+    def catch_up_index(self, batch: int = 20000) -> int:
+        """Bring the query index up to the log (``amanah.audit.index``); return the
+        number of entries indexed. Queries call this first, so they stay exact although
+        appends do not write index rows: the lock makes concurrent catch-ups take turns
+        and each batch is one transaction that also advances ``indexed_size``."""
+        done = 0
         while True:
-            q = (
-                select(_ENTRIES.c.seq, _ENTRIES.c.data, _ENTRIES.c.leaf_hash)
-                .where(_ENTRIES.c.seq > last)
-                .order_by(_ENTRIES.c.seq)
-                .limit(batch)
-            )
-            if stop is not None:
-                q = q.where(_ENTRIES.c.seq < stop)
-            rows = conn.execute(q).all()
-            for seq, data, h in rows:
-                yield seq, bytes(data), bytes(h)
-            if len(rows) < batch:
-                return
-            last = rows[-1][0]
+            with self._read() as conn:
+                head = self._head(conn)
+            if int(head.indexed_size or 0) >= int(head.size):
+                return done
+            with self._write() as (conn, head):
+                lo = int(head.indexed_size or 0)
+                hi = min(int(head.size), lo + batch)
+                rows = [
+                    r
+                    for seq, data, _ in tiles.iter_entries(conn, lo, hi)
+                    for r in data_rows(seq, data)
+                    if type(r[1]) is str
+                ]
+                if rows:
+                    ph = self._ph
+                    conn.exec_driver_sql(
+                        "INSERT INTO audit_index (kind, value, at, seq) "
+                        f"VALUES ({ph}, {ph}, {ph}, {ph}) ON CONFLICT DO NOTHING",
+                        rows,
+                    )
+                conn.execute(update(_HEAD).where(_HEAD.c.id == _HEAD_ID).values(indexed_size=hi))
+                done += hi - lo
 
     def iter_checkpoints(self, conn: Connection) -> Iterator[tuple[int, bytes, str]]:
         q = select(_CHECKPOINTS.c.size, _CHECKPOINTS.c.root_hash, _CHECKPOINTS.c.note)
@@ -921,17 +897,12 @@ class AuditLog:
         checker = TrailChecker(self.origin, self.public_key)
         with self._read() as conn:
             head = self._head(conn)
-            index = IndexCheck()
+            index = IndexCheck(int(head.indexed_size or 0))
             checker.add_entries(index.feed(self.iter_entries(conn)))
             checker.finish_entries(int(head.size))
             checkpoints = list(self.iter_checkpoints(conn))
             checker.check_checkpoints(checkpoints)
-            q = select(_NODES.c.level, _NODES.c.idx, _NODES.c.hash).order_by(
-                _NODES.c.level, _NODES.c.idx
-            )
-            checker.check_nodes(
-                (lvl, idx, bytes(h)) for lvl, idx, h in conn.execute(q).yield_per(20000)
-            )
+            checker.check_nodes(tiles.iter_nodes(conn), stride=tiles.HEIGHT)
             index.compare(conn, checker.problem)
         tree = checker.tree
         if head.size <= tree.size:
