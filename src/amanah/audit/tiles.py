@@ -18,6 +18,7 @@ one tile of level ``k // 8``, folded: a proof reads O(log n) tiles in one query.
 from __future__ import annotations
 
 import hashlib
+import struct
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -32,9 +33,17 @@ _TILE_BYTES = WIDTH * HASH
 _BUNDLE = -1  # the level tag of bundles in the combined read
 
 
+_LENGTH = struct.Struct(">I").pack
+
+
 def pack(datas: Sequence[bytes]) -> bytes:
     """Length-prefixed concatenation: what a bundle row stores."""
-    return b"".join([len(d).to_bytes(4, "big") + d for d in datas])
+    parts: list[bytes] = []
+    add, length = parts.append, _LENGTH
+    for d in datas:
+        add(length(len(d)))
+        add(d)
+    return b"".join(parts)
 
 
 def unpack(blob: bytes) -> list[bytes]:
