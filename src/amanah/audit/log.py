@@ -4,8 +4,11 @@ proofs, and a verifier that trusts nothing it stores.
 Appending
     Each ``append``/``append_many`` is one database transaction that first takes
     the log's write lock, then reads the one-row tree head (the serialized
-    ``CompactRange``), hashes the new entries onto it, and inserts the entries,
-    the perfect-subtree hashes they complete, any due checkpoints and the new head.
+    ``CompactRange``), hashes the new entries onto it, and writes the entry bundles
+    and hash tiles they fill (``amanah.audit.tiles``: about a dozen rows for 1,000
+    entries), any due checkpoints and the new head. The query index is not written
+    here: it is a derived cache that ``catch_up_index`` brings up to date before
+    every query (``amanah.audit.index``).
     The lock is what keeps concurrent writers (threads, server workers,
     processes) from forking the tree:
 
@@ -15,8 +18,8 @@ Appending
       WAL is fsynced at commit: an append that returned is on disk, even across
       a power cut (not only a process crash).
 
-    ``seq`` (the leaf index) is the primary key, so even a writer that bypassed
-    the lock could not create two entries at one position.
+    A writer that bypassed the lock would find the partial bundle or tile not
+    ending where its tree head says, and fail rather than fork.
 
 Checkpoints
     A C2SP tlog-checkpoint, signed with the keyring's Ed25519 audit key under the
@@ -31,16 +34,16 @@ Checkpoints
     unsealing. The clock is injectable (``clock=``) for tests.
 
 Speed
-    An append batch is encoded, hashed, folded into the tree and indexed in one
-    pass each, then written with one ``executemany`` per table; what remains is
-    mostly SQLite's own cost of the rows (``benchmarks/bench_audit.py`` prints it).
-    Proofs read their O(log n) stored nodes in one query on the raw DBAPI cursor.
+    An append batch is encoded in one pass, hashed and folded into the tree in
+    another, then written as bundles and tiles (one ``executemany`` each). Proofs
+    read their O(log n) tiles in one query on the raw DBAPI cursor.
 
 Verification
     ``verify`` recomputes every leaf hash from the stored entry bytes, the whole
     tree from those, and checks every stored checkpoint's signature and root,
-    every stored node hash, the tree head and, if given, a checkpoint the caller
-    kept from earlier. See ``TrailChecker`` for what each finding means.
+    every stored tile hash, the tree head, the query index as far as it has caught
+    up and, if given, a checkpoint the caller kept from earlier. See
+    ``TrailChecker`` for what each finding means.
 """
 
 from __future__ import annotations
@@ -219,7 +222,9 @@ class TrailChecker:
     Findings (``Problem.kind``):
 
     - ``gap``: seq numbers missing: entries deleted in the middle (or at the end,
-      when the tree head / export header says there were more).
+      when the tree head / export header says there were more). Entries cut out
+      of a bundle shift the rest of it down a place: each then claims a seq
+      larger than its position by the number deleted, which is reported as the gap.
     - ``duplicate``: a seq appears twice or out of order.
     - ``moved`` / ``swapped``: an entry sits at another position than the seq
       hashed into its own bytes (two rows exchanged, rows renumbered).
