@@ -296,6 +296,22 @@ def test_extend_nodes_equals_one_leaf_at_a_time_and_gives_the_roots_due(
         batched.extend_nodes([leaves[0], b"short"])
 
 
+@pytest.mark.parametrize("cuts", [(0, 600), (0, 1, 255, 256, 257, 600), (0, 300, 512, 513)])
+def test_extend_entries_hashes_and_keeps_every_eighth_level(cuts: tuple[int, ...]) -> None:
+    """The tile append path: same leaves, tree and roots as ``extend_nodes``, keeping
+    only the subtrees at levels 8, 16, ... (what the tiles store)."""
+    entries = [f"entry {i}".encode() for i in range(cuts[-1])]
+    tree = MemoryTree.from_entries(entries)
+    plain, tiled = CompactRange(), CompactRange()
+    for start, end in pairwise(cuts):
+        leaves, nodes, roots = tiled.extend_entries(entries[start:end], every=100, stride=8)
+        assert leaves == [tree.leaf_hash(i) for i in range(start, end)]
+        want, want_roots = plain.extend_nodes(leaves, every=100)
+        assert nodes == [n for n in want if n[0] % 8 == 0] and roots == want_roots
+        assert tiled == plain
+    assert tiled.root() == tree.root()
+
+
 def test_compact_range_rejects_bad_state() -> None:
     with pytest.raises(ProofRangeError):
         CompactRange(3, [EMPTY_ROOT])  # size 3 needs two hashes

@@ -1,7 +1,8 @@
 """``verify`` catches an insider editing the audit tables (SQLite and PostgreSQL).
 
-Each test tampers the way someone with database access would, then checks the
-report names what happened and where.
+Each test tampers the way someone with database access would (rewriting entry
+bundles and hash tiles, ``amanah.audit.tiles``), then checks the report names what
+happened and where.
 """
 
 from __future__ import annotations
@@ -9,24 +10,29 @@ from __future__ import annotations
 import base64
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import text
 
 from amanah.audit.checkpoint import Checkpoint, parse_checkpoint, sign_checkpoint
 from amanah.audit.index import data_rows
 from amanah.audit.log import AuditLog, parse_checkpoint_size
 from amanah.audit.merkle import CompactRange, MemoryTree
 
+from ._layout import sql, store_entries, store_tiles, stored_entries, stored_leaves
 from .conftest import ORIGIN
 
 
-def sql(system, statement: str, **params) -> list:
-    with system.engine.begin() as conn:
-        result = conn.execute(text(statement), params)
-        return result.fetchall() if result.returns_rows else []
-
-
 def data_of(system, seq: int) -> bytes:
-    return bytes(sql(system, "SELECT data FROM audit_entries WHERE seq = :s", s=seq)[0][0])
+    return stored_entries(system)[seq]
+
+
+def replace_entry(system, seq: int, data: bytes) -> None:
+    datas = stored_entries(system)
+    datas[seq] = data
+    store_entries(system, datas)
+
+
+def delete_entries(system, seqs: set[int]) -> None:
+    """Cut entries out of their bundles (the rest of each bundle is kept)."""
+    store_entries(system, [d for i, d in enumerate(stored_entries(system)) if i not in seqs])
 
 
 def fill(log: AuditLog, make_entries, n: int = 20) -> None:
@@ -37,24 +43,20 @@ def fill(log: AuditLog, make_entries, n: int = 20) -> None:
 def rebuild_everything_but_signatures(system) -> None:
     """A careful attacker: after editing entries, recompute every leaf hash, node and
     the tree head so that all unsigned data is self-consistent."""
-    rows = sql(system, "SELECT seq, data FROM audit_entries ORDER BY seq")
-    tree = MemoryTree()
-    for seq, data in rows:
-        h = tree.append(bytes(data))
-        sql(system, "UPDATE audit_entries SET leaf_hash = :h WHERE seq = :s", h=h, s=seq)
-    sql(system, "DELETE FROM audit_nodes")
-    for level in range(1, tree.size.bit_length()):
-        for idx in range(tree.size >> level):
-            sql(system, "INSERT INTO audit_nodes (level, idx, hash) VALUES (:l, :i, :h)",
-                l=level, i=idx, h=tree.node(level, idx))  # fmt: skip
+    rows = list(enumerate(stored_entries(system)))
+    tree = MemoryTree.from_entries(data for _, data in rows)
+    sql(system, "DELETE FROM audit_tiles")
+    store_tiles(system, 0, [tree.leaf_hash(i) for i in range(tree.size)])
+    for level in range(8, tree.size.bit_length(), 8):
+        store_tiles(system, level // 8, [tree.node(level, i) for i in range(tree.size >> level)])
     sql(system, "DELETE FROM audit_index")  # the query index, derived from the entries
     for seq, data in rows:
         for kind, value, at, s in data_rows(seq, bytes(data)):
             sql(system, "INSERT INTO audit_index (kind, value, at, seq) VALUES (:k, :v, :a, :s)",
                 k=kind, v=value, a=at, s=s)  # fmt: skip
     cr = tree.compact_range()
-    sql(system, "UPDATE audit_tree_head SET size = :n, compact_range = :c, checkpoint_size = 0",
-        n=cr.size, c=cr.to_bytes())  # fmt: skip
+    sql(system, "UPDATE audit_tree_head SET size = :n, compact_range = :c, checkpoint_size = 0, "
+        "indexed_size = :n", n=cr.size, c=cr.to_bytes())  # fmt: skip
 
 
 def test_untouched_log_verifies(audit_log: AuditLog, make_entries) -> None:
@@ -68,7 +70,7 @@ def test_untouched_log_verifies(audit_log: AuditLog, make_entries) -> None:
 def test_content_changed_is_pinned_to_the_entry(audit_log, make_entries, system) -> None:
     fill(audit_log, make_entries)
     forged = data_of(system, 7).replace(b'"outcome":"allow"', b'"outcome":"deny"')
-    sql(system, "UPDATE audit_entries SET data = :d WHERE seq = 7", d=forged)
+    replace_entry(system, 7, forged)
     report = audit_log.verify()
     assert not report.ok
     assert report.problems[0].kind == "changed" and report.problems[0].seq == 7
@@ -81,7 +83,7 @@ def test_content_and_hashes_rewritten_is_caught_by_the_signed_checkpoints(
 ) -> None:
     fill(audit_log, make_entries)
     forged = data_of(system, 13).replace(b"usr_agent1", b"usr_agent2")
-    sql(system, "UPDATE audit_entries SET data = :d WHERE seq = 13", d=forged)
+    replace_entry(system, 13, forged)
     rebuild_everything_but_signatures(system)
     report = audit_log.verify()
     assert not report.ok
@@ -94,37 +96,46 @@ def test_content_and_hashes_rewritten_is_caught_by_the_signed_checkpoints(
 
 def test_deleted_in_the_middle(audit_log, make_entries, system) -> None:
     fill(audit_log, make_entries)
-    sql(system, "DELETE FROM audit_entries WHERE seq IN (9, 10)")
+    delete_entries(system, {9, 10})
     report = audit_log.verify()
     assert not report.ok
     assert report.problems[0].kind == "gap" and report.problems[0].seq == 9
     assert "entries 9..10 are missing" in report.reason
+    assert "checkpoint-mismatch" in report.kinds()
+
+
+def test_a_whole_bundle_deleted(audit_log, make_entries, system) -> None:
+    fill(audit_log, make_entries, 600)
+    sql(system, "DELETE FROM audit_bundles WHERE idx = 1")
+    report = audit_log.verify()
+    assert not report.ok
+    assert report.problems[0].kind == "gap" and report.problems[0].seq == 256
+    assert "entries 256..511 are missing" in report.reason
 
 
 def test_deleted_in_the_middle_and_renumbered(audit_log, make_entries, system) -> None:
     fill(audit_log, make_entries)
-    sql(system, "DELETE FROM audit_entries WHERE seq = 4")
-    for seq in range(5, 20):
-        sql(system, "UPDATE audit_entries SET seq = :n WHERE seq = :s", n=seq - 1, s=seq)
+    delete_entries(system, {4})  # the later entries move down a place
     rebuild_everything_but_signatures(system)
     report = audit_log.verify()
     assert not report.ok
-    assert report.problems[0].kind == "moved" and report.problems[0].seq == 4
+    assert report.problems[0].kind == "gap" and report.problems[0].seq == 4
+    assert report.reason.startswith("entry 4 is missing")
     assert "checkpoint-mismatch" in report.kinds() or "truncated" in report.kinds()
 
 
 def test_two_entries_swapped(audit_log, make_entries, system) -> None:
     fill(audit_log, make_entries)
-    a, b = data_of(system, 3), data_of(system, 11)
-    ha = sql(system, "SELECT leaf_hash FROM audit_entries WHERE seq = 3")[0][0]
-    hb = sql(system, "SELECT leaf_hash FROM audit_entries WHERE seq = 11")[0][0]
-    sql(system, "UPDATE audit_entries SET data = :d, leaf_hash = :h WHERE seq = 3", d=b, h=hb)
-    sql(system, "UPDATE audit_entries SET data = :d, leaf_hash = :h WHERE seq = 11", d=a, h=ha)
+    datas, leaves = stored_entries(system), stored_leaves(system)
+    datas[3], datas[11] = datas[11], datas[3]
+    leaves[3], leaves[11] = leaves[11], leaves[3]
+    store_entries(system, datas)
+    store_tiles(system, 0, leaves)
     report = audit_log.verify()
     assert not report.ok
     assert report.problems[0].kind == "swapped"
     assert report.reason.startswith("entries 3 and 11 were swapped")
-    assert "node-mismatch" in report.kinds() and "checkpoint-mismatch" in report.kinds()
+    assert "head-mismatch" in report.kinds() and "checkpoint-mismatch" in report.kinds()
 
 
 def test_newest_deleted_is_caught_against_an_exported_checkpoint(
@@ -134,7 +145,7 @@ def test_newest_deleted_is_caught_against_an_exported_checkpoint(
     trusted = audit_log.checkpoint()  # an auditor kept this (size 20)
     assert parse_checkpoint_size(trusted) == 20
     # a careful attacker removes the last 6 entries and every trace of them
-    sql(system, "DELETE FROM audit_entries WHERE seq >= 14")
+    delete_entries(system, set(range(14, 20)))
     sql(system, "DELETE FROM audit_checkpoints WHERE size > 14")
     rebuild_everything_but_signatures(system)
     assert audit_log.verify().ok  # nothing inside the database contradicts it...
@@ -149,7 +160,7 @@ def test_newest_deleted_carelessly_is_caught_without_a_trusted_checkpoint(
     audit_log, make_entries, system
 ) -> None:
     fill(audit_log, make_entries)
-    sql(system, "DELETE FROM audit_entries WHERE seq >= 17")
+    delete_entries(system, set(range(17, 20)))
     report = audit_log.verify()
     assert not report.ok
     assert report.problems[0].kind == "gap" and "newest entries deleted" in report.reason
@@ -173,7 +184,7 @@ def test_forged_checkpoint(audit_log, make_entries, system) -> None:
     # the insider rewrites an entry, recomputes everything, and re-signs the checkpoints
     # with a key of their own
     forged = data_of(system, 2).replace(b"support", b"billing")
-    sql(system, "UPDATE audit_entries SET data = :d WHERE seq = 2", d=forged)
+    replace_entry(system, 2, forged)
     rebuild_everything_but_signatures(system)
     tree = MemoryTree.from_entries(data_of(system, i) for i in range(20))
     own = Ed25519PrivateKey.generate()

@@ -10,8 +10,15 @@ Rows are ``(kind, value, at, seq)``: ``at`` is the entry's time in microseconds
 since the Unix epoch (UTC), ``seq`` its leaf index. The primary key is the whole
 row, in that order, so a query "kind = K and value = V and at in [since, until)"
 is one range scan of one B-tree (SQLite: a ``WITHOUT ROWID`` table, no second
-index). Rows are written by ``AuditLog.append_many`` in the same transaction as
-their entries.
+index).
+
+The index is a derived cache off the append path: appends write only bundles and
+tiles (``amanah.audit.tiles``), and ``AuditLog.catch_up_index`` indexes the
+entries from ``audit_tree_head.indexed_size`` on, in batches, under the log's
+write lock. Every query calls it before it answers, so answers stay exact; the
+cost moves from each append to the first query after a burst (about the append
+cost the rows used to add). It is rebuildable: delete the rows, set
+``indexed_size`` to 0, and the next query rebuilds it from the entries.
 
 Nothing here is trusted: ``amanah.audit.queries`` re-reads every result from the
 entries (the canonical, hashed bytes) and checks it again, so a tampered index
@@ -30,6 +37,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection
 
+from amanah.audit import tiles
 from amanah.audit.entry import AuditEntry
 
 __all__ = ["KINDS", "IndexCheck", "batch_rows", "data_rows", "from_micros", "json_rows", "micros"]
@@ -122,7 +130,8 @@ class IndexCheck:
     MAX_REPORTED = 10
     _CHUNK = 20000
 
-    def __init__(self) -> None:
+    def __init__(self, upto: int | None = None) -> None:
+        self.upto = upto  # entries below this are indexed (``indexed_size``); None: all
         self._salt = secrets.token_hex(16)
         self._count = 0
         self._sum = 0
@@ -144,9 +153,10 @@ class IndexCheck:
     ) -> Iterator[tuple[int, bytes, bytes]]:
         """Pass ``(seq, data, leaf_hash)`` rows through, noting the index rows each implies
         (at the position it is stored at, which is what queries read)."""
-        buffer, chunk = self._buffer, self._CHUNK
+        buffer, chunk, upto = self._buffer, self._CHUNK, self.upto
         for row in entries:
-            buffer += data_rows(row[0], row[1])
+            if upto is None or row[0] < upto:
+                buffer += data_rows(row[0], row[1])
             if len(buffer) >= chunk:
                 self._flush()
             yield row
@@ -184,8 +194,7 @@ class IndexCheck:
         bits, salt, big = self.BUCKET_BITS, self._salt, 1 << 100
         want: dict[int, int] = {}
         have: dict[int, int] = {}
-        sql = "SELECT seq, data FROM audit_entries"
-        for seq, data in conn.exec_driver_sql(sql):
+        for seq, data, _ in tiles.iter_entries(conn, stop=self.upto):
             for row in data_rows(int(seq), bytes(data)):
                 if type(row[1]) is not str:
                     continue
@@ -210,8 +219,8 @@ class IndexCheck:
         lo, hi = bucket << self.BUCKET_BITS, (bucket + 1) << self.BUCKET_BITS
         ph = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         want: set[IndexRow] = set()
-        sql = f"SELECT seq, data FROM audit_entries WHERE seq >= {ph} AND seq < {ph}"
-        for seq, data in conn.exec_driver_sql(sql, (lo, hi)):
+        stop = hi if self.upto is None else min(hi, self.upto)
+        for seq, data, _ in tiles.iter_entries(conn, lo, stop):
             want.update(r for r in data_rows(int(seq), bytes(data)) if type(r[1]) is str)
         sql = f"SELECT kind, value, at, seq FROM audit_index WHERE seq >= {ph} AND seq < {ph}"
         have = {(k, v, int(a), int(s)) for k, v, a, s in conn.exec_driver_sql(sql, (lo, hi))}

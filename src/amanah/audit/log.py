@@ -4,8 +4,11 @@ proofs, and a verifier that trusts nothing it stores.
 Appending
     Each ``append``/``append_many`` is one database transaction that first takes
     the log's write lock, then reads the one-row tree head (the serialized
-    ``CompactRange``), hashes the new entries onto it, and inserts the entries,
-    the perfect-subtree hashes they complete, any due checkpoints and the new head.
+    ``CompactRange``), hashes the new entries onto it, and writes the entry bundles
+    and hash tiles they fill (``amanah.audit.tiles``: about a dozen rows for 1,000
+    entries), any due checkpoints and the new head. The query index is not written
+    here: it is a derived cache that ``catch_up_index`` brings up to date before
+    every query (``amanah.audit.index``).
     The lock is what keeps concurrent writers (threads, server workers,
     processes) from forking the tree:
 
@@ -15,8 +18,8 @@ Appending
       WAL is fsynced at commit: an append that returned is on disk, even across
       a power cut (not only a process crash).
 
-    ``seq`` (the leaf index) is the primary key, so even a writer that bypassed
-    the lock could not create two entries at one position.
+    A writer that bypassed the lock would find the partial bundle or tile not
+    ending where its tree head says, and fail rather than fork.
 
 Checkpoints
     A C2SP tlog-checkpoint, signed with the keyring's Ed25519 audit key under the
@@ -31,21 +34,20 @@ Checkpoints
     unsealing. The clock is injectable (``clock=``) for tests.
 
 Speed
-    An append batch is encoded, hashed, folded into the tree and indexed in one
-    pass each, then written with one ``executemany`` per table; what remains is
-    mostly SQLite's own cost of the rows (``benchmarks/bench_audit.py`` prints it).
-    Proofs read their O(log n) stored nodes in one query on the raw DBAPI cursor.
+    An append batch is encoded in one pass, hashed and folded into the tree in
+    another, then written as bundles and tiles (one ``executemany`` each). Proofs
+    read their O(log n) tiles in one query on the raw DBAPI cursor.
 
 Verification
     ``verify`` recomputes every leaf hash from the stored entry bytes, the whole
     tree from those, and checks every stored checkpoint's signature and root,
-    every stored node hash, the tree head and, if given, a checkpoint the caller
-    kept from earlier. See ``TrailChecker`` for what each finding means.
+    every stored tile hash, the tree head, the query index as far as it has caught
+    up and, if given, a checkpoint the caller kept from earlier. See
+    ``TrailChecker`` for what each finding means.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -57,6 +59,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from amanah.audit import tiles
 from amanah.audit.checkpoint import (
     Checkpoint,
     key_id,
@@ -72,8 +75,7 @@ from amanah.audit.errors import (
     CheckpointSignatureError,
     ProofRangeError,
 )
-from amanah.audit.index import IndexCheck
-from amanah.audit.index import batch_rows as index_batch_rows
+from amanah.audit.index import IndexCheck, data_rows
 from amanah.audit.merkle import (
     EMPTY_ROOT,
     CompactRange,
@@ -85,7 +87,7 @@ from amanah.audit.merkle import (
     root,
     verify_consistency,
 )
-from amanah.audit.models import AuditCheckpoint, AuditEntryRow, AuditNode, AuditTreeHead
+from amanah.audit.models import AuditCheckpoint, AuditTreeHead
 from amanah.crypto.errors import CryptoError
 from amanah.crypto.keyring import Keyring
 
@@ -104,8 +106,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-_ENTRIES = AuditEntryRow.__table__
-_NODES = AuditNode.__table__
 _CHECKPOINTS = AuditCheckpoint.__table__
 _HEAD = AuditTreeHead.__table__
 _HEAD_ID = 1
@@ -222,7 +222,9 @@ class TrailChecker:
     Findings (``Problem.kind``):
 
     - ``gap``: seq numbers missing: entries deleted in the middle (or at the end,
-      when the tree head / export header says there were more).
+      when the tree head / export header says there were more). Entries cut out
+      of a bundle shift the rest of it down a place: each then claims a seq
+      larger than its position by the number deleted, which is reported as the gap.
     - ``duplicate``: a seq appears twice or out of order.
     - ``moved`` / ``swapped``: an entry sits at another position than the seq
       hashed into its own bytes (two rows exchanged, rows renumbered).
@@ -252,6 +254,7 @@ class TrailChecker:
         self.tree = MemoryTree()
         self._expect = 0
         self._moved: dict[int, int] = {}
+        self._gaps: set[int] = set()  # where reported gaps start
         self.latest: Checkpoint | None = None  # newest checkpoint that verified and matched
         self._started = time.perf_counter()
 
@@ -278,22 +281,44 @@ class TrailChecker:
                     continue
             expect = seq + 1
             h = leaf_hash(data)
-            if stored is not None and stored != h:
+            claimed = entry_seq(data)
+            if claimed != seq:  # reported in ``finish_entries`` (moved, swapped, deleted)
+                moved[seq] = -1 if claimed is None else claimed
+            elif stored is not None and stored != h:
                 self.problem(
                     "changed",
                     f"entry {seq} changed: its content no longer matches the leaf hash "
                     "recorded when it was appended",
                     seq,
                 )
-            claimed = entry_seq(data)
-            if claimed != seq:
-                moved[seq] = -1 if claimed is None else claimed
             tree_append(h)
         self._expect = expect
 
     def _gap(self, start: int, end: int) -> None:
         what = f"entry {start} is" if end - start == 1 else f"entries {start}..{end - 1} are"
+        self._gaps.add(start)
         self.problem("gap", f"{what} missing (deleted from the middle of the log)", start)
+
+    def _cut_out(self, seq: int, done: set[int]) -> bool:
+        """Entries cut out of a bundle: from ``seq`` on every entry claims ``d`` more than
+        its position, up to the end of the bundle or log. Reports the gap; True if so."""
+        moved, d = self._moved, self._moved[seq] - seq
+        if d <= 0:
+            return False
+        end = seq
+        while moved.get(end + 1) == end + 1 + d:
+            end += 1
+        if end + 1 != self._expect and end + 1 not in self._gaps:
+            return False  # the entry after the run claims its own place: not a deletion
+        what = f"entry {seq} is" if d == 1 else f"entries {seq}..{seq + d - 1} are"
+        self.problem(
+            "gap",
+            f"{what} missing (deleted from the middle of the log; the {end - seq + 1} "
+            "entries after moved down)",
+            seq,
+        )
+        done.update(range(seq, end + 1))
+        return True
 
     def finish_entries(self, claimed_size: int | None) -> None:
         """Close the entry pass: report moved/swapped entries and a short tail."""
@@ -301,7 +326,7 @@ class TrailChecker:
         report.entries = self.tree.size
         done: set[int] = set()
         for seq, claimed in sorted(self._moved.items()):
-            if seq in done:
+            if seq in done or self._cut_out(seq, done):
                 continue
             if claimed >= 0 and self._moved.get(claimed) == seq:
                 a, b = sorted((seq, claimed))
@@ -446,8 +471,9 @@ class TrailChecker:
                 f"no valid consistency proof from the trusted size {cp.size} to {latest.size}",
             )
 
-    def check_nodes(self, rows: Iterable[tuple[int, int, bytes]]) -> None:
-        """Compare stored ``(level, idx, hash)`` with the recomputed tree."""
+    def check_nodes(self, rows: Iterable[tuple[int, int, bytes]], stride: int = 1) -> None:
+        """Compare stored ``(level, idx, hash)`` with the recomputed tree; every
+        ``stride``-th level is expected to be stored."""
         size = self.tree.size
         counts: dict[int, int] = {}
         reported = 0
@@ -475,7 +501,7 @@ class TrailChecker:
                 reported += 1
         if reported > 10:
             self.report.suppressed += reported - 10
-        for level in range(1, size.bit_length()):
+        for level in range(stride, size.bit_length(), stride):
             want = size >> level
             have = counts.get(level, 0)
             if have < want:
@@ -491,55 +517,8 @@ class TrailChecker:
 # --- the log -------------------------------------------------------------------------------
 
 
-def _rows(conn: Connection, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-    """Rows of a small query on the transaction's own DBAPI cursor.
-
-    The proof path's queries take microseconds; SQLAlchemy's statement and result
-    machinery around them took several times longer (profiled), so they bypass it.
-    """
-    raw: Any = conn.connection.dbapi_connection
-    cursor = raw.cursor()
-    try:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-    finally:
-        cursor.close()
-
-
-class _Nodes:
-    """A ``NodeSource`` over the tables: level 0 from entries, the rest from nodes, all
-    of one proof in one query."""
-
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-
-    def node(self, level: int, index: int) -> bytes:
-        return self.nodes([(level, index)])[0]
-
-    def nodes(self, coords: Sequence[tuple[int, int]]) -> list[bytes]:
-        # Plain SQL: OR-ed primary-key equalities (SQLite plans a row-value IN as a
-        # full scan), leaves and inner nodes in one UNION ALL.
-        ph = "?" if self.conn.dialect.paramstyle == "qmark" else "%s"
-        leaves = sorted({i for lvl, i in coords if lvl == 0})
-        inner = sorted({(lvl, i) for lvl, i in coords if lvl > 0})
-        parts: list[str] = []
-        params: list[int] = []
-        if leaves:
-            marks = ",".join([ph] * len(leaves))
-            parts.append(f"SELECT 0, seq, leaf_hash FROM audit_entries WHERE seq IN ({marks})")
-            params += leaves
-        if inner:
-            where = " OR ".join([f"(level = {ph} AND idx = {ph})"] * len(inner))
-            parts.append(f"SELECT level, idx, hash FROM audit_nodes WHERE {where}")
-            params += [v for pair in inner for v in pair]
-        found: dict[tuple[int, int], bytes] = {}
-        if parts:
-            for lvl, i, h in _rows(self.conn, " UNION ALL ".join(parts), params):
-                found[(int(lvl), int(i))] = bytes(h)
-        try:
-            return [found[c] for c in coords]
-        except KeyError as exc:
-            raise AuditError(f"stored tree node {exc.args[0]} is missing") from None
+_rows = tiles.raw_rows
+_Nodes = tiles.TileNodes
 
 
 class AuditLog:
@@ -652,6 +631,7 @@ class AuditLog:
                             compact_range=CompactRange().to_bytes(),
                             checkpoint_size=0,
                             checkpoint_at=None,
+                            indexed_size=0,
                             updated_at=self.clock(),
                         )
                     )
@@ -669,8 +649,9 @@ class AuditLog:
     def append_many(self, entries: Sequence[AuditEntry]) -> list[int]:
         """Append a batch in one transaction; return the seqs, in order, once committed.
 
-        Each step runs over the whole batch (encode, hash, fold into the tree, index
-        rows) and each table gets one ``executemany``.
+        Each step runs over the whole batch (encode, then hash and fold into the tree
+        in one loop) and the batch is stored as a handful of bundle and tile rows
+        (``amanah.audit.tiles``); the query index catches up later, before a query.
         """
         if not entries:
             return []
@@ -680,26 +661,11 @@ class AuditLog:
                 raise AuditError("the audit tree head is inconsistent")
             start = cr.size
             datas = [entry.canonical_bytes(seq) for seq, entry in enumerate(entries, start)]
-            sha, prefix = hashlib.sha256, b"\x00"  # merkle.leaf_hash, inlined
-            hashes = [sha(prefix + data).digest() for data in datas]
-            node_rows, due = cr.extend_nodes(hashes, self.checkpoint_every)
+            hashes, node_rows, due = cr.extend_entries(datas, self.checkpoint_every, tiles.HEIGHT)
             now = self.clock()
             if self._time_due(head, now) and (not due or due[-1][0] != cr.size):
                 due.append((cr.size, cr.root()))
-            ph = self._ph
-            conn.exec_driver_sql(
-                f"INSERT INTO audit_entries (seq, data, leaf_hash) VALUES ({ph}, {ph}, {ph})",
-                list(zip(range(start, cr.size), datas, hashes, strict=True)),
-            )
-            conn.exec_driver_sql(
-                f"INSERT INTO audit_index (kind, value, at, seq) VALUES ({ph}, {ph}, {ph}, {ph})",
-                index_batch_rows(start, entries),
-            )
-            if node_rows:
-                conn.exec_driver_sql(
-                    f"INSERT INTO audit_nodes (level, idx, hash) VALUES ({ph}, {ph}, {ph})",
-                    node_rows,
-                )
+            tiles.write_batch(conn, start, datas, hashes, node_rows)
             values: dict[str, Any] = {
                 "size": cr.size,
                 "compact_range": cr.to_bytes(),
@@ -833,11 +799,10 @@ class AuditLog:
 
     def entry(self, seq: int) -> LoggedEntry:
         with self._read() as conn:
-            q = select(_ENTRIES.c.data, _ENTRIES.c.leaf_hash).where(_ENTRIES.c.seq == seq)
-            row = conn.execute(q).one_or_none()
+            row = tiles.entry(conn, seq) if seq < self._size_now(conn) else None
         if row is None:
             raise EntryNotFound("no audit entry at that position")
-        return LoggedEntry(seq, bytes(row.data), bytes(row.leaf_hash))
+        return LoggedEntry(seq, *row)
 
     def inclusion_proof(self, seq: int, size: int | None = None) -> InclusionProof:
         """Audit path of entry ``seq`` in the tree of ``size`` entries.
@@ -879,25 +844,41 @@ class AuditLog:
             return ConsistencyProof(old_size, new_size, old_root, new_root, hashes)
 
     def iter_entries(
-        self, conn: Connection, stop: int | None = None, batch: int = 20000
-    ) -> Iterator[tuple[int, bytes, bytes]]:
-        """All stored entries in seq order (``seq < stop`` if given), streamed."""
-        last = -1
+        self, conn: Connection, stop: int | None = None
+    ) -> Iterator[tuple[int, bytes, bytes | None]]:
+        """All stored entries in seq order (``seq < stop`` if given), streamed, with
+        their stored leaf hashes (None where the leaf tile lacks one)."""
+        return tiles.iter_entries(conn, stop=stop)
+
+    def catch_up_index(self, batch: int = 20000) -> int:
+        """Bring the query index up to the log (``amanah.audit.index``); return the
+        number of entries indexed. Queries call this first, so they stay exact although
+        appends do not write index rows: the lock makes concurrent catch-ups take turns
+        and each batch is one transaction that also advances ``indexed_size``."""
+        done = 0
         while True:
-            q = (
-                select(_ENTRIES.c.seq, _ENTRIES.c.data, _ENTRIES.c.leaf_hash)
-                .where(_ENTRIES.c.seq > last)
-                .order_by(_ENTRIES.c.seq)
-                .limit(batch)
-            )
-            if stop is not None:
-                q = q.where(_ENTRIES.c.seq < stop)
-            rows = conn.execute(q).all()
-            for seq, data, h in rows:
-                yield seq, bytes(data), bytes(h)
-            if len(rows) < batch:
-                return
-            last = rows[-1][0]
+            with self._read() as conn:
+                head = self._head(conn)
+            if int(head.indexed_size or 0) >= int(head.size):
+                return done
+            with self._write() as (conn, head):
+                lo = int(head.indexed_size or 0)
+                hi = min(int(head.size), lo + batch)
+                rows = [
+                    r
+                    for seq, data, _ in tiles.iter_entries(conn, lo, hi)
+                    for r in data_rows(seq, data)
+                    if type(r[1]) is str
+                ]
+                if rows:
+                    ph = self._ph
+                    conn.exec_driver_sql(
+                        "INSERT INTO audit_index (kind, value, at, seq) "
+                        f"VALUES ({ph}, {ph}, {ph}, {ph}) ON CONFLICT DO NOTHING",
+                        rows,
+                    )
+                conn.execute(update(_HEAD).where(_HEAD.c.id == _HEAD_ID).values(indexed_size=hi))
+                done += hi - lo
 
     def iter_checkpoints(self, conn: Connection) -> Iterator[tuple[int, bytes, str]]:
         q = select(_CHECKPOINTS.c.size, _CHECKPOINTS.c.root_hash, _CHECKPOINTS.c.note)
@@ -921,17 +902,12 @@ class AuditLog:
         checker = TrailChecker(self.origin, self.public_key)
         with self._read() as conn:
             head = self._head(conn)
-            index = IndexCheck()
+            index = IndexCheck(int(head.indexed_size or 0))
             checker.add_entries(index.feed(self.iter_entries(conn)))
             checker.finish_entries(int(head.size))
             checkpoints = list(self.iter_checkpoints(conn))
             checker.check_checkpoints(checkpoints)
-            q = select(_NODES.c.level, _NODES.c.idx, _NODES.c.hash).order_by(
-                _NODES.c.level, _NODES.c.idx
-            )
-            checker.check_nodes(
-                (lvl, idx, bytes(h)) for lvl, idx, h in conn.execute(q).yield_per(20000)
-            )
+            checker.check_nodes(tiles.iter_nodes(conn), stride=tiles.HEIGHT)
             index.compare(conn, checker.problem)
         tree = checker.tree
         if head.size <= tree.size:

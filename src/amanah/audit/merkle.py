@@ -413,6 +413,44 @@ class CompactRange:
         self._size = size
         return made, roots
 
+    def extend_entries(
+        self, entries: Sequence[bytes], every: int = 0, stride: int = 8
+    ) -> tuple[list[bytes], list[tuple[int, int, bytes]], list[tuple[int, bytes]]]:
+        """Hash and append many entries in one loop (the tile-storage append path).
+
+        Returns their leaf hashes, the perfect subtrees completed at levels that are
+        positive multiples of ``stride`` (what ``amanah.audit.tiles`` stores) and the
+        checkpoint roots as ``extend_nodes`` does. Skipping the other levels'
+        bookkeeping and the separate hashing pass is what makes it cheaper.
+        """
+        sha, node, leaf_prefix = _sha256, _NODE, b"\x00"
+        hashes = self._hashes
+        pop, push = hashes.pop, hashes.append
+        leaves: list[bytes] = []
+        keep = leaves.append
+        made: list[tuple[int, int, bytes]] = []
+        mask = stride - 1
+        roots: list[tuple[int, bytes]] = []
+        size = self._size
+        for entry in entries:
+            h = sha(leaf_prefix + entry).digest()
+            keep(h)
+            bits = size
+            if bits & 1:
+                level = 0
+                while bits & 1:
+                    h = sha(node + pop() + h).digest()
+                    bits >>= 1
+                    level += 1
+                    if not level & mask:
+                        made.append((level, bits, h))
+            push(h)
+            size += 1
+            if every and not size % every:
+                roots.append((size, _fold_right(hashes, 0, len(hashes))))
+        self._size = size
+        return leaves, made, roots
+
     def extend(self, entries: Iterable[bytes]) -> list[bytes]:
         """Append many entries; return their leaf hashes in order."""
         return [self.append(e) for e in entries]

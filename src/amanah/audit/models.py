@@ -1,16 +1,17 @@
 """Audit trail tables: the entries, the stored perfect-subtree hashes, the signed
 checkpoints, and the one-row tree head.
 
-- ``audit_entries``: one row per leaf. ``seq`` is the leaf index (0-based,
-  contiguous); ``data`` is the canonical entry bytes exactly as hashed;
-  ``leaf_hash`` is SHA-256(0x00 || data).
-- ``audit_nodes``: the hash of every *completed* perfect subtree above the
-  leaves, addressed ``(level, idx)`` as in ``amanah.audit.merkle``. Any root or
-  proof is then O(log n) primary-key lookups (one batched query), whatever the
-  log size.
+- ``audit_bundles``: the entries, 256 per row (``amanah.audit.tiles``): entry
+  ``seq`` is number ``seq % 256`` of bundle ``seq // 256``, its canonical bytes
+  exactly as hashed.
+- ``audit_tiles``: the leaf hashes and every 8th level of completed subtree
+  hashes, 256 per row (``amanah.audit.tiles``). Any root or proof is then
+  O(log n) tiles read in one query, whatever the log size.
 - ``audit_checkpoints``: every signed checkpoint (C2SP signed note) by size.
 - ``audit_index``: the query index (``amanah.audit.index``): ``(kind, value, at,
-  seq)`` rows derived from the entries, for the forensic queries. Untrusted.
+  seq)`` rows derived from the entries, for the forensic queries. Untrusted, and
+  off the append path: it covers entries ``< audit_tree_head.indexed_size`` and
+  catches up before a query answers (``amanah.audit.index.catch_up``).
 - ``audit_tree_head``: a single row (``id = 1``) holding the serialized
   ``CompactRange`` of the whole log. Every append locks it first, which is what
   serializes concurrent writers and keeps the tree from forking; it also lets an
@@ -34,21 +35,20 @@ from amanah.db import Base, UTCDateTime, utcnow
 _SEQ = BigInteger().with_variant(Integer(), "sqlite")
 
 
-class AuditEntryRow(Base):
-    __tablename__ = "audit_entries"
+class AuditBundle(Base):
+    __tablename__ = "audit_bundles"
 
-    seq: Mapped[int] = mapped_column(_SEQ, primary_key=True, autoincrement=False)
+    idx: Mapped[int] = mapped_column(_SEQ, primary_key=True, autoincrement=False)
     data: Mapped[bytes] = mapped_column(LargeBinary)
-    leaf_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
 
 
-class AuditNode(Base):
-    __tablename__ = "audit_nodes"
+class AuditTile(Base):
+    __tablename__ = "audit_tiles"
     __table_args__: ClassVar[dict[str, Any]] = {"sqlite_with_rowid": False}
 
     level: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
     idx: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    hashes: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class AuditIndexRow(Base):
@@ -78,4 +78,5 @@ class AuditTreeHead(Base):
     compact_range: Mapped[bytes] = mapped_column(LargeBinary)
     checkpoint_size: Mapped[int] = mapped_column(BigInteger, default=0)
     checkpoint_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    indexed_size: Mapped[int] = mapped_column(BigInteger, default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -33,14 +33,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
+from amanah.audit import tiles
 from amanah.audit.checkpoint import verify_signed_checkpoint
 from amanah.audit.entry import AuditEntry, EntryFormatError
-from amanah.audit.index import micros
+from amanah.audit.index import data_rows, micros
 from amanah.audit.log import AuditLog, parse_checkpoint_size
 from amanah.audit.merkle import leaf_hash, verify_inclusion
-from amanah.audit.models import AuditCheckpoint, AuditEntryRow, AuditIndexRow
+from amanah.audit.models import AuditCheckpoint, AuditIndexRow
 from amanah.errors import InvalidInput
 
 __all__ = [
@@ -59,7 +60,6 @@ REVEAL_ACTIONS = frozenset({"field.reveal"})
 EXPORT_ACTION = "export.create"
 DEFAULT_LIMIT = 1000
 _INDEX = AuditIndexRow.__table__
-_ENTRIES = AuditEntryRow.__table__
 _CHECKPOINTS = AuditCheckpoint.__table__
 _CHUNK = 500
 
@@ -196,16 +196,16 @@ def _run(
         q = q.where(_INDEX.c.at >= micros(since))
     if until is not None:
         q = q.where(_INDEX.c.at < micros(until))
+    log.catch_up_index()  # the index is a cache off the append path: bring it up first
     with log._read() as conn:  # one snapshot: index and entries agree
-        seqs = sorted({int(s) for s in conn.execute(q).scalars()})
+        head = log._head(conn)
+        indexed = int(head.indexed_size or 0)
+        seqs = sorted({int(s) for s in conn.execute(q).scalars() if int(s) < indexed})
+        seqs += _unindexed(conn, indexed, int(head.size), kind, value)
         found: list[Found] = []
         for start in range(0, len(seqs), _CHUNK):
-            chunk = seqs[start : start + _CHUNK]
-            rows = conn.execute(
-                select(_ENTRIES.c.seq, _ENTRIES.c.data).where(_ENTRIES.c.seq.in_(chunk))
-            ).all()
-            for seq, data in sorted(rows):
-                item = _check(int(seq), bytes(data), keep, since, until)
+            for seq, data in _entries(conn, seqs[start : start + _CHUNK]):
+                item = _check(seq, data, keep, since, until)
                 if item is not None:
                     found.append(item)
             if limit is not None and len(found) > limit:
@@ -218,6 +218,28 @@ def _run(
     if proofs and found:
         _prove(log, result, latest_size)
     return result
+
+
+def _entries(conn: Connection, seqs: list[int]) -> list[tuple[int, bytes]]:
+    """``(seq, data)`` of the given entries (sorted), reading each bundle once."""
+    bundles = tiles.read_tiles(conn, [], sorted({s >> tiles.HEIGHT for s in seqs}))
+    out = []
+    for seq in seqs:
+        blob = bundles.get((-1, seq >> tiles.HEIGHT))
+        datas = tiles.unpack(blob) if blob is not None else []
+        if seq % tiles.WIDTH < len(datas):
+            out.append((seq, datas[seq % tiles.WIDTH]))
+    return out
+
+
+def _unindexed(conn: Connection, start: int, stop: int, kind: str, value: str) -> list[int]:
+    """Entries appended after the catch-up (in this snapshot) that match: scanned, so
+    the answer is exact for the whole snapshot."""
+    return [
+        seq
+        for seq, data, _ in tiles.iter_entries(conn, start, stop)
+        if any(r[0] == kind and r[1] == value for r in data_rows(seq, data))
+    ]
 
 
 def _check(
