@@ -34,15 +34,16 @@ from typing import Any
 from amanah.access.gate import Principal
 from amanah.audit.trail import Trail
 from amanah.db import utcnow
-from amanah.detection.alerts import SEVERITY_ORDER, STATUSES, Alert, AlertBook
-from amanah.detection.responses import Responder, Response
-from amanah.detection.store import (
-    AlertFilter,
-    AlertStore,
-    RefusedTransition,
-    StatusChange,
-    UnknownAlert,
+from amanah.detection.alerts import (
+    SEVERITY_ORDER,
+    STATUSES,
+    Alert,
+    AlertBook,
+    AlertNotFound,
+    InvalidTransition,
 )
+from amanah.detection.responses import Responder, Response
+from amanah.detection.store import AlertFilter, AlertStore, StatusChange
 from amanah.errors import Conflict, Forbidden, InvalidInput, NotFound, Unavailable
 
 READ_SCOPE = "alerts:read"
@@ -202,7 +203,7 @@ class Officer:
 
     def _alert(self, alert_id: str) -> Alert:
         if not _ID.fullmatch(alert_id):
-            raise UnknownAlert("no such alert")
+            raise AlertNotFound("no such alert")
         return self.store.get(alert_id)
 
     # ---- judging ----------------------------------------------------------------------------
@@ -226,7 +227,7 @@ class Officer:
             judged = self.store.transition(
                 alert.id, status, by=who.id, now=self.clock(), book=self.book
             )
-        except (Forbidden, RefusedTransition) as exc:
+        except (Forbidden, InvalidTransition) as exc:
             self._refused(who, action, alert_id, exc.code)
             raise
         self.trail.record(

@@ -38,10 +38,6 @@ from amanah.errors import InvalidInput
 log = logging.getLogger(__name__)
 
 
-UnknownAlert = AlertNotFound  # the names the officer desk uses
-RefusedTransition = InvalidTransition
-
-
 @dataclass(frozen=True)
 class StatusChange:
     from_status: str
@@ -129,7 +125,7 @@ class AlertStore:
         with self.factory() as session:
             row = session.get(DetectionAlert, alert_id)
             if row is None:
-                raise UnknownAlert("no such alert")
+                raise AlertNotFound("no such alert")
             return to_alert(row)
 
     def history(self, alert_id: str) -> list[StatusChange]:
@@ -201,10 +197,10 @@ class AlertStore:
         with self.factory() as session, session.begin():
             row = session.get(DetectionAlert, alert_id, with_for_update=True)
             if row is None:
-                raise UnknownAlert("no such alert")
+                raise AlertNotFound("no such alert")
             before = row.status
             if status not in TRANSITIONS[before]:
-                raise RefusedTransition(f"an alert that is {before} cannot become {status}")
+                raise InvalidTransition(f"an alert that is {before} cannot become {status}")
             row.status, row.status_by, row.status_at = status, by, now
             session.add(
                 DetectionAlertHistory(
