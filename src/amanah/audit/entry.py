@@ -174,28 +174,25 @@ class AuditEntry:
         """The exact bytes of leaf ``seq``: SHA-256(0x00 || these) is its leaf hash.
 
         Equal to ``canonical_json(self.to_dict(seq))`` (a property test holds them
-        equal), but written out key by key in sorted order: several times faster, and
-        appends spend much of their time here.
+        equal), but written out key by key in sorted order as one f-string: several
+        times faster, and appends spend much of their time here.
         """
         if type(seq) is not int or seq < 0:
             raise EntryFormatError("seq must be a non-negative integer")
-        q = _quote
-        s = f'{{"action":{q(self.action)},"actor":{q(self.actor)},"at":"{_format_time(self.at)}"'
-        if self.extra:
-            s += ',"extra":' + _ENCODER.encode(self.extra)
-        if self.fields:
-            s += ',"fields":[' + ",".join(map(q, self.fields)) + "]"
-        if self.interaction_id is not None:
-            s += ',"interaction":' + q(self.interaction_id)
-        s += ',"outcome":' + q(self.outcome)
-        if self.purpose is not None:
-            s += ',"purpose":' + q(self.purpose)
-        if self.request_id is not None:
-            s += ',"request":' + q(self.request_id)
-        s += f',"seq":{seq}'
-        if self.subject_ids:
-            s += ',"subjects":[' + ",".join(map(q, self.subject_ids)) + "]"
-        return (s + _TAIL).encode("utf-8")
+        q = _quote  # the optional members, each "" or its ',"key":value' text
+        extra = ',"extra":' + _ENCODER.encode(self.extra) if self.extra else ""
+        fields = ',"fields":[' + ",".join(map(q, self.fields)) + "]" if self.fields else ""
+        inter = "" if self.interaction_id is None else ',"interaction":' + q(self.interaction_id)
+        purpose = "" if self.purpose is None else ',"purpose":' + q(self.purpose)
+        request = "" if self.request_id is None else ',"request":' + q(self.request_id)
+        subjects = (
+            ',"subjects":[' + ",".join(map(q, self.subject_ids)) + "]" if self.subject_ids else ""
+        )
+        return (
+            f'{{"action":{q(self.action)},"actor":{q(self.actor)},"at":"{_format_time(self.at)}"'
+            f'{extra}{fields}{inter},"outcome":{q(self.outcome)}{purpose}{request}'
+            f',"seq":{seq}{subjects}{_TAIL}'
+        ).encode()
 
     @classmethod
     def from_bytes(cls, data: bytes) -> tuple[int, AuditEntry]:

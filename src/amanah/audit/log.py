@@ -56,7 +56,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from amanah.audit import tiles
@@ -75,6 +75,7 @@ from amanah.audit.errors import (
     CheckpointSignatureError,
     ProofRangeError,
 )
+from amanah.audit.head import HeadStatements, TreeHead
 from amanah.audit.index import IndexCheck, data_rows
 from amanah.audit.merkle import (
     EMPTY_ROOT,
@@ -552,6 +553,8 @@ class AuditLog:
         self._ph = "?" if self.engine.dialect.paramstyle == "qmark" else "%s"
         self._public_key: bytes | None = None
         self._head_ready = False
+        self._heads = HeadStatements(self.engine.dialect)
+        self._synchronous: int | None = None  # SQLite: the pool's setting, restored after
 
     # --- keys ----------------------------------------------------------------------------
 
@@ -573,21 +576,20 @@ class AuditLog:
         self._ensure_head()
         with self.engine.connect() as conn:
             if self._sqlite:
-                previous = conn.exec_driver_sql("PRAGMA synchronous").scalar()
-                conn.exec_driver_sql("PRAGMA synchronous=FULL")
+                raw: Any = conn.connection.dbapi_connection
+                if self._synchronous is None:
+                    self._synchronous = int(raw.execute("PRAGMA synchronous").fetchone()[0])
+                raw.execute("PRAGMA synchronous=FULL")
                 try:
-                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                    raw.execute("BEGIN IMMEDIATE")
                     try:
                         yield conn, self._head(conn)
-                        conn.commit()
+                        raw.commit()
                     except BaseException:
-                        conn.rollback()
+                        raw.rollback()
                         raise
                 finally:
-                    conn.exec_driver_sql(
-                        f"PRAGMA synchronous={1 if previous is None else int(previous)}"
-                    )
-                    conn.commit()
+                    raw.execute(f"PRAGMA synchronous={self._synchronous}")
             else:
                 with conn.begin():
                     yield conn, self._head(conn, lock=True)
@@ -608,14 +610,8 @@ class AuditLog:
             with self.engine.connect().execution_options(**opts) as conn, conn.begin():
                 yield conn
 
-    def _head(self, conn: Connection, *, lock: bool = False) -> Any:
-        q = select(_HEAD).where(_HEAD.c.id == _HEAD_ID)
-        if lock:
-            q = q.with_for_update()
-        row = conn.execute(q).one_or_none()
-        if row is None:
-            raise AuditError("the audit tree head is missing")
-        return row
+    def _head(self, conn: Connection, *, lock: bool = False) -> TreeHead:
+        return self._heads.read(conn, lock=lock)
 
     def _ensure_head(self) -> None:
         if self._head_ready:
@@ -675,7 +671,7 @@ class AuditLog:
             if signed:
                 values["checkpoint_size"] = signed
                 values["checkpoint_at"] = now
-            conn.execute(update(_HEAD).where(_HEAD.c.id == _HEAD_ID).values(**values))
+            self._heads.update(conn, **values)
             return list(range(start, cr.size))
 
     def _time_due(self, head: Any, now: datetime) -> bool:
@@ -707,7 +703,7 @@ class AuditLog:
                 raise
             log.warning("audit checkpoint postponed: %s", type(exc).__name__)
             return 0
-        conn.execute(insert(_CHECKPOINTS), rows)
+        self._heads.insert_checkpoints(conn, rows)
         return due[-1][0]
 
     def _sign(self, size: int, root_hash: bytes) -> str:
@@ -726,11 +722,7 @@ class AuditLog:
             cr = CompactRange.from_bytes(head.compact_range)
             now = self.clock()
             self._sign_due(conn, [(cr.size, cr.root())], now, quiet=False)
-            conn.execute(
-                update(_HEAD)
-                .where(_HEAD.c.id == _HEAD_ID)
-                .values(checkpoint_size=cr.size, checkpoint_at=now)
-            )
+            self._heads.update(conn, checkpoint_size=cr.size, checkpoint_at=now)
             note = self._note_at(conn, cr.size)
             assert note is not None
             return note
@@ -877,7 +869,7 @@ class AuditLog:
                         f"VALUES ({ph}, {ph}, {ph}, {ph}) ON CONFLICT DO NOTHING",
                         rows,
                     )
-                conn.execute(update(_HEAD).where(_HEAD.c.id == _HEAD_ID).values(indexed_size=hi))
+                self._heads.update(conn, indexed_size=hi)
                 done += hi - lo
 
     def iter_checkpoints(self, conn: Connection) -> Iterator[tuple[int, bytes, str]]:
