@@ -312,6 +312,28 @@ def test_extend_entries_hashes_and_keeps_every_eighth_level(cuts: tuple[int, ...
     assert tiled.root() == tree.root()
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    sizes=st.lists(st.integers(0, 700), min_size=1, max_size=5),
+    every=st.sampled_from([0, 1, 7, 100, 256, 1000]),
+    stride=st.sampled_from([1, 2, 3, 8]),
+)
+def test_extend_entries_level_at_a_time_matches_leaf_at_a_time(
+    sizes: list[int], every: int, stride: int
+) -> None:
+    """The level-at-a-time fold gives the same compact range, kept nodes and checkpoint
+    roots as folding one leaf at a time, for any batch cuts, interval and stride."""
+    tiled, plain = CompactRange(), CompactRange()
+    start = 0
+    for n in sizes:
+        entries = [f"e{start + i}".encode() for i in range(n)]
+        leaves, nodes, roots = tiled.extend_entries(entries, every=every, stride=stride)
+        want, want_roots = plain.extend_nodes(leaves, every=every)
+        assert sorted(nodes) == sorted(x for x in want if x[0] % stride == 0)
+        assert roots == want_roots and tiled == plain
+        start += n
+
+
 def test_compact_range_rejects_bad_state() -> None:
     with pytest.raises(ProofRangeError):
         CompactRange(3, [EMPTY_ROOT])  # size 3 needs two hashes
