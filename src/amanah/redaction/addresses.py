@@ -27,9 +27,24 @@ _CAPW = rf"(?!(?i:{_ID_KEYS})\b)[A-Z0-9][\w.'\-/]*"
 # Chat addresses are often typed in lower case ("jl mawar no 12"): lower-case street
 # words count when a house number follows them.
 _LOWW = rf"(?!(?i:{_ID_KEYS})\b)[a-z][a-z'\-]*"
+_NO_KEY = r"(?i:no\.?|nomor|nmr\.?|blok)"
 _STREET_NAME = (
     rf"(?:{_CAPW}(?:\s{_CAPW}){{0,4}}"
-    rf"|{_LOWW}(?:\s{_LOWW}){{0,3}}(?=\s(?i:no\.?|nomor|nmr\.?|blok)?\s?\d))"
+    rf"|{_LOWW}(?:\s{_LOWW}){{0,4}}(?=\s{_NO_KEY}?\s?\d|\s{_NO_KEY}\s{NUMBER_WORDS_RE}))"
+)
+# Towns and cities typed in lower case after a street ("... nomor 19 jakarta selatan").
+_CITIES_LOW = [
+    "jakarta", "bandung", "surabaya", "medan", "bekasi", "tangerang", "depok", "bogor", "semarang",
+    "yogyakarta", "jogjakarta", "jogja", "malang", "denpasar", "makassar", "palembang", "batam",
+    "bali", "solo", "surakarta", "pekanbaru", "padang", "balikpapan", "samarinda", "manado",
+    "pontianak", "banjarmasin", "cirebon", "sidoarjo", "gresik", "kediri", "cimahi", "sukabumi",
+    "singapore", "singapura", "kuala lumpur", "johor bahru", "new york", "london", "los angeles",
+    "chicago", "houston", "san francisco", "boston", "seattle", "sydney", "melbourne", "brisbane",
+    "perth", "manchester", "birmingham", "glasgow", "edinburgh", "dublin", "toronto", "vancouver",
+]  # fmt: skip
+_CITY_TAIL_RE = re.compile(
+    rf",?\s(?i:(?:{by_first_letter(_CITIES_LOW)})(?:\s(?:selatan|utara|barat|timur|pusat|"
+    r"south|north|east|west|city))?)(?![\w])"
 )
 # A town after a comma, but not a title or a word that opens the next clause.
 _PLACE = (
@@ -58,7 +73,8 @@ _ST = f"(?:{by_first_letter(_ST_WORDS)})"
 _EN_TAIL = (
     rf"\s(?:(?:[A-Z][a-z]+(?:'s)?|\d{{1,3}}(?:st|nd|rd|th))\s){{1,3}}{_ST}(?![\w])(?:\s\d{{1,3}})?"
     r"(?:,?\s(?:Apt\.?|Apartment|Unit|Suite|Flat|#)\s?[\w\-]+)?"
-    r"(?:,\s[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)?(?:,?\s[A-Z]{2}(?=[\s,.]|$))?"
+    r"(?:,\s(?!(?:Thanks|Thank|Please|And|But|The|Is|Correct|Right|Yes|No|Ok|Okay)\b)"
+    r"(?:Co\.\s|County\s)?[A-Z][a-z]+(?:\s[A-Z][a-z]+)?){0,3}(?:,?\s[A-Z]{2}(?=[\s,.]|$))?"
     r"(?:,?\s(?:\d{4,6}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})(?![\w]))?"
 )
 ADDRESS_EN_RE = re.compile(rf"\d(?<![\w]\d)\d{{0,4}}[A-Za-z]?{_EN_TAIL}")
@@ -87,6 +103,11 @@ _STREET_ANY_LOW_RE = re.compile(
 ADDRESS_EN_LOW_RE = re.compile(
     rf"(?<![\w])(?:\d{{1,5}}[a-z]?|(?:{_NW_BUCKETS})(?:[\s-]+(?:{_NW_BUCKETS}))*)"
     rf"\s(?P<name>(?:[a-z][a-z']+\s){{1,3}}){_ST_LOW}(?![\w])"
+)
+# "... street apartment six c", "... road unit 4b": the flat after a lower-case street.
+_FLAT_LOW_RE = re.compile(
+    rf",?\s(?:apartment|apt|unit|suite|flat|number|no)\s(?:\d{{1,4}}[a-z]?|{NUMBER_WORDS_RE})"
+    r"(?:\s[a-z](?![\w]))?"
 )
 # Words that say a distance or a direction, not a street's name ("3 blocks down the road").
 _NOT_STREET = frozenset(
@@ -278,7 +299,12 @@ def _street_addresses(text: str, low: str, digits: bool = True) -> Iterator[Cand
         start, end = m.start(), m.end()
         while end > start and text[end - 1] in " ,.":
             end -= 1
+        if m.re is ADDRESS_EN_LOW_RE:
+            flat = _FLAT_LOW_RE.match(text, end)
+            end = flat.end() if flat is not None else end
         if m.re is not ADDRESS_ID_RE:
             flat = _FLAT_RE.search(text, max(0, start - 20), start)
             start = flat.start() if flat is not None else start
+        city = _CITY_TAIL_RE.match(text, end)
+        end = city.end() if city is not None else end
         yield (start, end, "ADDRESS", 0.85)

@@ -20,12 +20,12 @@ CUES: dict[str, tuple[str, ...]] = {
         r"debit card",
         r"card number",
         r"card no",
-        r"card",
+        r"card(?! verification| security)",
         r"kartu kredit",
         r"kartu debit",
-        r"nomor kartu",
-        r"no\.? kartu",
-        r"kartu(?:nya)?",
+        r"nomor kartu(?! keluarga| tanda)",
+        r"no\.? kartu(?! keluarga| tanda)",
+        r"kartu(?! keluarga| tanda)(?:nya)?",
         r"visa",
         r"master ?card",
         r"amex",
@@ -54,6 +54,11 @@ CUES: dict[str, tuple[str, ...]] = {
         r"kode (?:4|empat) (?:digit|angka) di depan(?: kartu(?:nya)?)?",
         r"(?:4|empat) (?:digit|angka) di depan kartu(?:nya)?",
         r"angka di depan kartu(?:nya)?",
+        r"card verification (?:code|value|number)",
+        r"verification value",
+        r"security number",
+        r"cvv code",
+        r"(?:three|3|tiga)[- ](?:digits?|angka)(?! terakhir)(?: code| number| kode)?",
     ),
     # "security code": a card's CVV, or the code a bank's app or SMS gives; the other cues
     # of the utterance decide (recognizers._window)
@@ -84,6 +89,10 @@ CUES: dict[str, tuple[str, ...]] = {
         r"nomor kependudukan",
         r"national id(?: number)?",
         r"id card number",
+        r"kartu tanda penduduk",
+        r"(?:nomor|nmr) (?:kk|kartu keluarga)",
+        r"no\.? (?:kk|kartu keluarga)",
+        r"kartu keluarga",
     ),
     "NPWP": (r"npwp", r"nomor pokok wajib pajak", r"tax id(?: number)?", r"tax number"),
     "NRIC": (r"nric", r"\bfin\b", r"ic number", r"nomor ic"),
@@ -125,6 +134,24 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:malaysian|australian) (?:number|mobile|phone|no)",
         r"(?:nomorku|nomerku)",
         r"(?:tlp|tlpn|telpon)",
+        r"hape",
+        r"hand ?phone",
+        r"telephone(?: number| no)?",
+        r"tel\.?",
+        r"mob\.?",
+        r"fax",
+        r"kontak(?: darurat)?",
+        r"emergency contact",
+        r"(?:nomor|nomer|nmr) kontak",
+        r"no\.? kontak",
+        r"bisa dihubungi(?: di| ke)?",
+        r"dihubungi(?: di| ke)?",
+        r"(?:ring|message|msg|txt|whatsapp|wa|sms|telpon|telepon|telfon|chat) (?:me|saya|aku)"
+        r"(?: at| on| di| ke)?",
+        r"(?:number|no) to call",
+        r"call (?:me )?(?:back )?(?:at|on)",
+        r"daytime (?:number|phone)",
+        r"contact(?! cent)(?: no| details)?",
     ),
     "ACCOUNT": (
         r"account number",
@@ -240,8 +267,14 @@ CUES: dict[str, tuple[str, ...]] = {
         r"serial(?: number)?",
         r"ends? (?:in|with)",
         r"ending(?: in| with)?",
-        r"last (?:four|4)(?: digits)?",
-        r"(?:empat|4) (?:digit|angka) terakhir",
+        r"last (?:two|three|four|five|six|2|3|4|5|6)(?: digits?)?",
+        r"(?:dua|tiga|empat|lima|enam|2|3|4|5|6) (?:digit|angka) terakhir",
+        r"imei",
+        r"transaction(?: id| number| no)?",
+        r"(?:id|nomor) transaksi",
+        r"no\.? transaksi",
+        r"trx(?: id)?",
+        r"receipt(?: number| no)?",
         r"berakhiran",
         r"akhiran",
         r"belakangnya",
@@ -347,6 +380,16 @@ CUES: dict[str, tuple[str, ...]] = {
     ),
     # bare "code"/"kode": a secret, but only when no longer cue above ("kode pos") matched
     "CODE": (r"code", r"kode"),
+    # a bare "number"/"nomor": tried last (after "nomor pesanan", "nomor hp", ...); kept
+    # apart from the other cues, it only makes a phone-shaped run a phone (Cues.number_near)
+    "NUMBER": (
+        r"number",
+        r"nomor",
+        r"nomer",
+        r"nmr",
+        r"no\.?",
+        r"num",
+    ),
 }
 # Categories reported under another name (CODE is SECRET, just tried after NEG).
 _ALIAS = {"CODE": "SECRET"}
@@ -354,7 +397,9 @@ _ALIAS = {"CODE": "SECRET"}
 _parts = [
     f"(?P<{cat}>{'|'.join(sorted(words, key=len, reverse=True))})" for cat, words in CUES.items()
 ]
-_CUE_SRC = r"\b(?:" + "|".join(_parts) + r")(?![\w])"
+# Indonesian enclitics after any cue: "rekeningnya", "nomorku", "hp nya", "kartumu".
+_SUFFIX = r"(?:\s?nya|ku|mu)?"
+_CUE_SRC = r"\b(?:" + "|".join(_parts) + r")" + _SUFFIX + r"(?![\w])"
 CUE_RE_ICASE = re.compile(_CUE_SRC, re.IGNORECASE)
 
 
@@ -396,7 +441,7 @@ def _bucketed() -> str | None:
             for first, rest in heads:
                 buckets.setdefault(first, []).append(rest)
     alts = [f"{re.escape(c)}(?:{'|'.join(rests)})" for c, rests in buckets.items()]
-    return r"\b(?:" + "|".join(alts) + r")(?![\w])"
+    return r"\b(?:" + "|".join(alts) + r")" + _SUFFIX + r"(?![\w])"
 
 
 # Matched against lower-cased text (much faster than IGNORECASE over a large alternation).
@@ -424,24 +469,29 @@ AFTER = 25  # ... or follow it by
 class Cues:
     """All cues of one utterance, for closest-cue look-ups."""
 
-    __slots__ = ("cats", "ends", "starts")
+    __slots__ = ("cats", "ends", "number_ends", "starts")
 
     def __init__(self, text: str) -> None:
         ends: list[int] = []
         starts: list[int] = []
         cats: list[str] = []
+        number_ends: list[int] = []
         low = text.lower()
         if len(low) == len(text):
-            for m in CUE_RE.finditer(low):
-                ends.append(m.end())
-                starts.append(m.start())
-                cats.append(_category(m.group()))
+            found = ((m, _category(m.group())) for m in CUE_RE.finditer(low))
         else:
-            for m in CUE_RE_ICASE.finditer(text):
-                ends.append(m.end())
-                starts.append(m.start())
-                group = m.lastgroup or ""
-                cats.append(_ALIAS.get(group, group))
+            found = (
+                (m, _ALIAS.get(m.lastgroup or "", m.lastgroup or ""))
+                for m in CUE_RE_ICASE.finditer(text)
+            )
+        for m, cat in found:
+            if cat == "NUMBER":
+                number_ends.append(m.end())
+                continue
+            ends.append(m.end())
+            starts.append(m.start())
+            cats.append(cat)
+        self.number_ends = number_ends
         self.ends = ends
         self.starts = starts
         self.cats = cats
@@ -484,6 +534,11 @@ class Cues:
                 return self.cats[i]
             i -= 1
         return None
+
+    def number_near(self, start: int, before: int = 30) -> bool:
+        """Is a bare "number"/"nomor" within ``before`` characters before ``start``?"""
+        i = bisect_right(self.number_ends, start) - 1
+        return i >= 0 and start - self.number_ends[i] <= before
 
     def near(self, start: int, category: str, before: int = BEFORE) -> bool:
         """Is there a cue of ``category`` within ``before`` characters before ``start``?"""

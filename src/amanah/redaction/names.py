@@ -57,7 +57,21 @@ AMBIGUOUS = frozenset(
         "teguh",
         "putra",
     ]
-)
+) | frozenset(
+    # given names that are also words, places or heroes' streets (English, Indonesian)
+    [
+     "chase", "hunter", "mason", "austin", "jordan", "savannah", "sierra", "brooke", "amber",
+     "ruby", "jade", "crystal", "destiny", "poppy", "dean", "glen", "rio", "lucky", "ferry",
+     "merry", "tiara", "indah", "fajar", "permata", "mutiara", "purnama", "dharma", "satria",
+     "gede", "wan", "umi", "imam", "iman", "tari", "puspa", "gita", "rahmat", "slamet", "sugeng",
+     "yoga", "panca", "catur", "sekar", "kirana", "laras", "sudirman", "kartini", "gatot",
+     # Chinese given-name syllables: a name only beside another listed name ("Wei Ling")
+     "wei", "ling", "mei", "hua", "jun", "jie", "xin", "yi", "hui", "min", "kai", "hao", "zhi",
+     "xiao", "na", "yan", "ying", "qing", "fang", "jing", "lan", "xiu", "ming", "hong", "jian",
+     "guo", "zhen", "chun", "yong", "kian", "boon", "chee", "siew", "swee", "beng", "hock", "kok",
+     "meng", "leng", "peng", "hwee", "geok", "choon", "keat", "wen", "ting", "shu", "zi", "yu",
+     "jia", "xuan", "rui", "han", "lei", "tao", "bo", "feng", "lin", "yun", "ping", "li"]
+)  # fmt: skip
 # Capitalised words that never continue a name.
 NOT_NAME = frozenset(
     [
@@ -331,7 +345,8 @@ GREETINGS = frozenset(
 
 TITLE = (  # also typed in lower case in chats ("makasih mbak rina", "pak budi")
     r"(?i:Bapak|Bpk\.?|Pak|Ibu|Bu|Mbak|Mba|Mas|Sdr\.?|Sdri\.?|Saudara|Saudari|Bang|Abang|Om|"
-    r"Tante|Koh|Cik|Kang|Akang|Encik|Puan|Hj\.?|Haji|"
+    r"Tante|Koh|Cik|Kang|Akang|Encik|Puan|Hj\.?|Haji|Kak|Kakak|Dik|Adik|Dek|Teh|Bli|Mbok|Tuan|"
+    r"Nyonya|Nona|Cece|Ci|Ko|"
     r"Ir\.|Drs\.?|Dra\.?|Mr\.?|Mrs\.?|Ms\.?|Miss|Mister|Mdm\.?|Madam|Dr\.?|Prof\.?)"
 )
 STRONG = (
@@ -349,7 +364,7 @@ STRONG = (
 WEAK = (
     r"(?i:this\s+is|it'?s|i\s+am|i'?m|speaking\s+with|you'?re\s+speaking\s+with|"
     r"berbicara\s+dengan|bicara\s+dengan|dengan|saya|aku|gue|ini|thanks|thank\s+you|terima\s+kasih|"
-    r"hi|hello|halo|hai|hey|bye|makasih|dear|kak|for|untuk|with|atas|sama|ke|"
+    r"hi|hello|halo|hai|hey|bye|makasih|dear|for|untuk|with|atas|sama|ke|"
     r"spoke\s+(?:to|with)|speak\s+to|talked\s+to|call\s+me|regards|best\s+regards|salam|cheers|"
     r"sincerely|hormat\s+saya)"
 )
@@ -361,7 +376,7 @@ TRIGGER_RE = re.compile(
 # The word-start test comes after the first letter: a pattern that opens with a
 # look-behind cannot skip ahead to the characters it can start with, and so tries every
 # position of the text; one that opens with a character class can (two to three times faster).
-CAP_RUN_RE = re.compile(r"[A-Z](?<![\w'][A-Z])[a-z'\-]+(?:\s+[A-Z][a-z'\-]+){0,3}")
+CAP_RUN_RE = re.compile(r"[A-Z](?<![\w'][A-Z])[a-z'\-]+(?:\s+[A-Z][a-z'\-]+){0,4}")
 
 
 # Where a trigger word could start, in lower-cased ASCII text: every place TRIGGER_RE

@@ -65,7 +65,9 @@ def _finditer(pattern: re.Pattern[str], lowered: re.Pattern[str], text: str) -> 
 
 # -- numbers -----------------------------------------------------------------------------------
 # A run of digit groups: "0812-3456-7890", "+62 (0)812 3456 7890", "(+62) 812 ...",
-# "4111, 1111, 1111, 1111" (a comma and a space: groups read out one by one).
+# "4111, 1111, 1111, 1111" (a comma and a space: groups read out one by one),
+# "4532 uh 0151 1283" (a hesitation between groups, in transcripts).
+_FILLER = r"(?:uh|um|umm|uhm|eh|ehm|em|er|erm|hmm|mm|ah)"
 _DIGIT_GROUP = r"(?:\(\+?\d{1,5}\)(?:\s?\d+)?|\d+)"
 # Not glued to a word, a decimal or an amount: "(?<![\w.,/@!#$%&=~^-])", tested after the
 # run's first character (see names.CAP_RUN_RE: much faster than a leading look-behind).
@@ -73,7 +75,7 @@ _NOT_AFTER = r"[\w.,/@!#$%&=~^-]"
 NUM_RUN_RE = re.compile(
     rf"(?:\+(?<!{_NOT_AFTER}\+)\s?{_DIGIT_GROUP}"
     rf"|\((?<!{_NOT_AFTER}\()\+?\d{{1,5}}\)(?:\s?\d+)?|\d(?<!{_NOT_AFTER}\d)\d*)"
-    rf"(?:(?:[ .\-/–]|, | - | \. | ?(?:\.{{2,3}}|…|–|—) ?){_DIGIT_GROUP})*"
+    rf"(?:(?:[ .\-/–]|, | - | \. | ?(?:\.{{2,3}}|…|–|—) ?|,? {_FILLER}[,.]? ){_DIGIT_GROUP})*"
 )
 _GROUP_RE = re.compile(r"\d+")
 _SSN_FMT_RE = re.compile(r"^\d{3}([ -])\d{2}\1\d{4}$")
@@ -97,7 +99,7 @@ def classify_digits(
     if cue != "PHONE" and _THOUSANDS_RE.match(raw):  # "15.000.000": an amount
         return None
     if cue == "CVV":  # "security code" also names the one-time codes apps send
-        if n in (3, 4):
+        if n in (3, 4) and "-" not in raw and "." not in raw:
             return (0, 0, "CARD_CVV", 0.9)
         return (0, 0, "SECRET", 0.75) if 5 <= n <= 8 and not plus else None
     if cue == "SECRET" and 4 <= n <= 8 and not plus:
@@ -124,7 +126,7 @@ def classify_digits(
         return (0, 0, "ID_NIK", 0.99 if cue == "NIK" else 0.9)
     if n == 15 and cue == "NPWP" and npwp_ok(digits):
         return (0, 0, "ID_NPWP", 0.95)
-    if n == 9 and _SSN_FMT_RE.match(raw) and ssn_ok(digits) and cue in (None, "SSN"):
+    if n == 9 and _SSN_FMT_RE.match(raw) and ssn_ok(digits) and cue in (None, "SSN", "NUMBER"):
         return (0, 0, "US_SSN", 0.95 if cue == "SSN" else 0.85)
     if cue == "SSN" and n == 9:  # said to be one: even a specimen (123-45-6789) is redacted
         return (0, 0, "US_SSN", 0.9 if ssn_ok(digits) else 0.7)
@@ -135,7 +137,13 @@ def classify_digits(
     if cue == "PASSPORT" and 6 <= n <= 9:
         return (0, 0, "PASSPORT", 0.85)
     if 7 <= n <= 15 and _PLAIN_DATE_RE.match(raw) is None:
-        strong_shape = plus or digits[0] == "0" or cue == "PHONE" or _US_FMT_RE.match(raw)
+        strong_shape = (
+            plus
+            or digits[0] == "0"
+            or cue == "PHONE"
+            or (cue == "NUMBER" and n >= 10)  # "the number is 312 884 5016", said or typed
+            or _US_FMT_RE.match(raw)
+        )
         if strong_shape and phone_ok(raw, regions):
             return (0, 0, "PHONE_NUMBER", 0.95 if plus or cue == "PHONE" else 0.85)
         if not plus and _country_code_phone(raw, digits, cue, regions):
@@ -169,6 +177,19 @@ def _country_code_phone(raw: str, digits: str, cue: str | None, regions: tuple[s
 
 
 _HAS_NUMBER_RE = re.compile(r"\d")
+_WORD_NO_DIGIT_RE = re.compile(r"(?<!\S)[^\s\d]*[A-Za-z][^\s\d]*(?!\S)")
+
+
+def _other_number(between: str) -> bool:
+    """Is there another number between a cue and a value, with words apart from it?
+    Pieces of one code ("1Z 999 AA1") all hold a digit."""
+    return has_number(between) and _WORD_NO_DIGIT_RE.search(between) is not None
+
+
+def _card_context(cues: Cues) -> bool:
+    return cues.has("CARD") or cues.has("EXPIRY") or cues.has("CVV")
+
+
 _BANK_SKIP = frozenset(["BANK", "AMOUNT"])
 
 
@@ -214,8 +235,13 @@ def _window(
         elif cue == "SECCODE":  # a card's security code, or an app's?
             card = len(digits) == 3 or cues.has("CARD") or cues.has("CVV") or cues.has("EXPIRY")
             cue = "CVV" if card else "SECRET"
-        # "the one ending 4417, not 4111 ...": a negative cue is about the first number after it
-        weak = cue in ("NEG", "AMOUNT") and before and has_number(text[cue_end:base])
+        elif cue == "SECRET" and len(digits) == 3 and _card_context(cues):
+            cue = "CVV"  # "card 4111..., exp 12/27, code 737"
+        elif cue is None and cues.number_near(base + s):
+            cue = "NUMBER"
+        # "the one ending 4417, not 4111 ...": a negative cue is about the first number after
+        # it; but "tracking number 1Z 999 AA1 01 2345 6784" is one code, read in pieces
+        weak = cue in ("NEG", "AMOUNT") and before and _other_number(text[cue_end:base])
         if cue == "AMOUNT" or (cue == "NEG" and not before) or weak:
             # beside an amount, or with "... order number" only after it: only what
             # validates on its own
@@ -223,10 +249,17 @@ def _window(
             found = found if found is not None and found[3] >= 0.85 else None
         else:
             found = classify_digits(run[s:e], digits, cue, regions)
+        if found is not None and found[2] == "CARD_CVV" and _joined(run, s, e):
+            found = None  # "1-800", "3.14": a piece of a longer written number
         if found is not None:
             result = (base + s, base + e, found[2], found[3])
     memo[(i, j)] = result
     return result
+
+
+def _joined(run: str, s: int, e: int) -> bool:
+    """Is ``run[s:e]`` tied to the digits beside it by a hyphen or a dot?"""
+    return (s > 0 and run[s - 1] in "-.") or (e < len(run) and run[e] in "-.")
 
 
 def _classify_run(
@@ -284,6 +317,15 @@ NPWP_RE = re.compile(r"\d(?<![\w.]\d)\d\.\d{3}\.\d{3}\.\d-\d{3}\.\d{3}(?![\w])")
 PASSPORT_RE = re.compile(r"(?<![\w])[A-Za-z]{1,2} ?\d{6,8}[A-Za-z]?(?![\w])")
 
 
+# Addresses written to dodge scrapers: "john (at) example (dot) com", "john[at]example[dot]com".
+_OBFUSCATED_EMAIL_RE = re.compile(
+    r"(?<![\w.+-])[a-z0-9][a-z0-9._%+-]*\s?[\[({<]\s?(?:at|@|et)\s?[\])}>]\s?[a-z0-9-]+"
+    r"(?:(?:\s?[\[({<]\s?(?:dot|titik)\s?[\])}>]\s?|\.)[a-z0-9-]+)+"
+)
+# A chat link or a number in a URL: "wa.me/6281234567890", "tel:+6281234567890".
+_PHONE_LINK_RE = re.compile(r"(?:wa\.me/|api\.whatsapp\.com/send\?phone=|tel:)(\+?\d{8,15})(?!\d)")
+
+
 def formatted(text: str, cues: Cues, digits: bool = True) -> Iterator[Candidate]:
     """Emails, IPs, IBAN, NRIC, NPWP, passports. ``digits=False``: the text has none,
     so the patterns that need one are not run."""
@@ -291,6 +333,12 @@ def formatted(text: str, cues: Cues, digits: bool = True) -> Iterator[Candidate]
         for m in EMAIL_RE.finditer(text):
             yield (m.start(), m.end(), "EMAIL_ADDRESS", 0.99)
     low = text.lower()
+    if "at]" in low or "at)" in low or "at}" in low or "at>" in low:
+        for m in _OBFUSCATED_EMAIL_RE.finditer(low):
+            yield (m.start(), m.end(), "EMAIL_ADDRESS", 0.9)
+    if digits and ("wa.me/" in low or "tel:" in low or "phone=" in low):
+        for m in _PHONE_LINK_RE.finditer(low):
+            yield (m.start(1), m.end(1), "PHONE_NUMBER", 0.9)
     if (" at " in low or " et " in low or " keong " in low) and (
         " dot " in low or " titik " in low
     ):
@@ -342,7 +390,23 @@ def _spoken_emails(text: str, low: str) -> Iterator[Candidate]:
             )
         if m is not None and m.start() <= at.start():
             done = m.end()
-            yield (m.start(), m.end(), "EMAIL_ADDRESS", 0.8)
+            yield (_email_start(text, m.start()), m.end(), "EMAIL_ADDRESS", 0.8)
+
+
+# "emailnya dewi kartika delapan at gmail titik com": a local part said as two words.
+_EMAIL_CUE_BEFORE_RE = re.compile(
+    r"(?i:e-?mail|surel)(?:\s?nya|ku)?(?:\s+(?i:saya|aku|nya|is|adalah|address|my|yaitu))*"
+    r"\s*:?\s+(?P<w>(?:[A-Za-z0-9]+\s){1,2})$"
+)
+
+
+def _email_start(text: str, start: int) -> int:
+    """Where a spoken address starts: right after its email cue, when a word or two the
+    pattern left out lie between them."""
+    m = _EMAIL_CUE_BEFORE_RE.search(text, max(0, start - 48), start)
+    if m is None or any(w.lower() in FUNCTION_WORDS for w in m.group("w").split()):
+        return start
+    return m.start("w")
 
 
 def _ipv6(text: str) -> Iterator[Candidate]:
@@ -384,15 +448,36 @@ _DATE_LOW_RE = _for_lowered(DATE_RE)
 _EXPIRY_LOW_RE = _for_lowered(EXPIRY_RE)
 
 
+# "card 4111 1111 1111 1111, 12/27, 737": the expiry read right after the card number.
+_EXPIRY_AFTER_CARD_RE = re.compile(
+    r"\d{4}[,;]?\s+(?P<e>(?:0[1-9]|1[0-2])\s?/\s?(?:20)?\d{2})(?![\w/])"
+)
+
+
 def dates(text: str, cues: Cues) -> Iterator[Candidate]:
     for m in _finditer(DATE_RE, _DATE_LOW_RE, text) if cues.has("DOB") else ():
         if cues.closest(m.start(), m.end()) == "DOB":
             yield (m.start(), m.end(), "DATE_OF_BIRTH", 0.9)
+    if "/" in text and (cues.has("CARD") or cues.has("CVV")):
+        for m in _EXPIRY_AFTER_CARD_RE.finditer(text):
+            yield (m.start("e"), m.end("e"), "CARD_EXPIRY", 0.8)
+            cvv = _CVV_AFTER_EXPIRY_RE.match(text, m.end())
+            if cvv is not None:
+                yield (cvv.start("v"), cvv.end("v"), "CARD_CVV", 0.8)
     if not cues.has("EXPIRY"):
         return
     for m in _finditer(EXPIRY_RE, _EXPIRY_LOW_RE, text):
         if _expiry_cued(cues, m.start(), m.end()):
             yield (m.start(), m.end(), "CARD_EXPIRY", 0.9)
+            cvv = _CVV_AFTER_EXPIRY_RE.match(text, m.end())
+            if cvv is not None and (cues.has("CARD") or cues.has("CVV")):
+                yield (cvv.start("v"), cvv.end("v"), "CARD_CVV", 0.8)
+
+
+# Card details read in their usual order: "4111 ..., 12/27, 737" (the CVV after the expiry).
+_CVV_AFTER_EXPIRY_RE = re.compile(
+    r"(?:[,;]?\s+(?:(?i:and|dan|then|terus|lalu|trus)\s+)?|\s*[,;/|]\s*)(?P<v>\d{3,4})(?![\w/.,-])"
+)
 
 
 def _expiry_cued(cues: Cues, start: int, end: int) -> bool:
@@ -525,10 +610,11 @@ PASSWORD_RE = re.compile(
     # (the word-start test comes after the first letter, "p(?<![\w]p)": a leading look-behind
     # would cost a test at every position of the text)
     r"(?i:p(?<![\w]p)(?:ass\s?word(?:nya|ku)?|asscode(?:nya)?|ass\s?nya|ass(?=\s*:)|wd?(?:nya)?|"
-    r"in(?:nya|ku)?)|k(?<![\w]k)(?:ata\s+kunci(?:nya)?|ata\s?sandi(?:nya|ku)?)|s(?<![\w]s)andi"
-    r"(?:nya|ku)?)(?![\w])"
-    # "the passcode for the app is X", "sandi internet banking saya X"
-    r"(?:(?:\s+[\w\-]{1,12}){1,3}?(?=\s+(?i:is|was|adalah|itu|saya|aku|ku)(?![\w])|\s*:))?"
+    r"in(?:nya|ku)?)|k(?<![\w]k)(?:ata\s+kunci(?:nya)?|ata\s?sandi(?:nya|ku)?)|s(?<![\w]s)(?:andi"
+    r"(?:nya|ku)?|ecret[\s_-]?key)|a(?<![\w]a)(?:pi|ccess)[\s_-]?(?:key|token))(?![\w])"
+    # "the passcode for the app is X", "sandi internet banking saya X", "password wifi nya X"
+    r"(?:(?:\s+[\w\-]{1,12}){1,3}?(?=\s+(?i:is|was|adalah|itu|saya|aku|ku|nya|yang|baru|"
+    r"sekarang)(?![\w])|\s*:))?"
     r"(?:\s+(?i:saya|aku|ku|nya|baru|lama|is|was|adalah|itu|yang\s+baru|my|new|old|sekarang|to|as|"
     r"jadi|menjadi)(?![\w])|\s*:|'s)"
     r"{0,3}"
@@ -615,21 +701,40 @@ _MARKED_RE = re.compile(
 )
 
 
+# A password spelled from its first letter: "huruf besar B, u, d, i", "capital T, i, g".
+_SPELL_WORDS = frozenset(["huruf", "capital", "caps"])
+# Unmarked, the word after the cue may still say which password: "password wifi rumah123".
+_NEXT_MIXED_RE = re.compile(
+    r"\s+(?:[A-Za-z\-]{1,12}\s+)?(?P<v>(?=[^\s,;]*\d)(?=[^\s,;]*[A-Za-z])[^\s,;\"'“”‘’]{6,64})"
+)
+
+
 def secrets(text: str, cues: Cues) -> Iterator[Candidate]:
     for m in _finditer(PASSWORD_RE, _PASSWORD_LOW_RE, text):
-        value = text[m.start("v") : m.end("v")].rstrip(".?)")
-        if value.lower() in _NOT_SECRET or (value.isdigit() and len(value) < 4):
+        start = m.start("v")
+        value = text[start : m.end("v")].rstrip(".?)")
+        low = value.lower()
+        if low in _SPELL_WORDS:
+            more = _SPELLED_RE.match(text, start - 1)
+            if more is not None:
+                yield (start, more.end(), "SECRET", 0.85)
             continue
-        if value.lower() in FUNCTION_WORDS:
+        if low in _NOT_SECRET or (value.isdigit() and len(value) < 4) or low in FUNCTION_WORDS:
             continue
-        marked = _MARKED_RE.search(text, m.start(), m.start("v")) is not None
+        marked = _MARKED_RE.search(text, m.start(), start) is not None
         mixed = any(c.isdigit() for c in value) or not value.isalpha()
-        if marked or mixed:
-            end = m.start("v") + len(value)
-            if len(value) == len(m.group("v")):
-                more = _SPELLED_RE.match(text, end)
-                end = more.end() if more is not None else end
-            yield (m.start("v"), end, "SECRET", 0.85)
+        raw = m.group("v")
+        if not (marked or mixed):
+            nxt = _NEXT_MIXED_RE.match(text, start + len(value))
+            if nxt is None:
+                continue
+            start, raw = nxt.start("v"), nxt.group("v")
+            value = raw.rstrip(".?)")
+        end = start + len(value)
+        if len(value) == len(raw):  # nothing stripped: the password may go on, spelled
+            more = _SPELLED_RE.match(text, end)
+            end = more.end() if more is not None else end
+        yield (start, end, "SECRET", 0.85)
 
 
 # -- people ------------------------------------------------------------------------------------
@@ -731,7 +836,10 @@ _LEAD_WORDS = frozenset(
      "bibi", "suami", "istri", "anak", "mom", "mum", "dad", "uncle", "aunt", "auntie",
      "grandma", "grandpa", "brother", "sister", "husband", "wife", "son", "daughter", "friend",
      "colleague", "boss", "partner", "landlord", "tenant", "beneficiary", "recipient", "sender",
-     "penerima", "pengirim", "pemilik", "owner", "holder", "cardholder"]
+     "penerima", "pengirim", "pemilik", "owner", "holder", "cardholder", "traveller",
+     "traveler", "passenger", "penumpang", "guest", "tamu", "patient", "pasien", "client",
+     "klien", "applicant", "pemohon", "member", "anggota", "subscriber", "user", "pengguna",
+     "debitur", "debtor", "nasabahnya", "contact", "cc", "bcc", "attn", "ni"]
 )  # fmt: skip
 
 
@@ -741,10 +849,29 @@ def _opens_name(lows: list[str], i: int, given: frozenset[str], family: frozense
     ("Grace Tan", "Sri Wahyuni")."""
     low = lows[i]
     if low not in given:
-        return False
+        # surname first: "Tan Wei Ling", "Kwee Li Na", "Lim Mei Hua"
+        return (
+            low in family
+            and low not in FUNCTION_WORDS
+            and low not in NOT_NAME
+            and i + 1 < len(lows)
+            and lows[i + 1] in given
+            and (lows[i + 1] not in NOT_NAME or (i + 2 < len(lows) and lows[i + 2] in given))
+        )
     if low not in AMBIGUOUS:
         return True
     return i + 1 < len(lows) and (lows[i + 1] in family or lows[i + 1] in given)
+
+
+def _after_lead(lows: list[str], k: int, given: frozenset[str], family: frozenset[str]) -> bool:
+    """After a role word ("Traveller Kumaravel Pillai", "Customer Ayu Lestari"), two
+    capitalised words one of which is a listed name."""
+    if k == 0 or lows[k - 1] not in _LEAD_WORDS or k + 1 >= len(lows):
+        return False
+    pair = lows[k : k + 2]
+    if any(w in NOT_NAME or w in FUNCTION_WORDS for w in pair):
+        return False
+    return any(w in given or w in family for w in pair)
 
 
 def people(text: str) -> Iterator[Candidate]:
@@ -766,6 +893,8 @@ def people(text: str) -> Iterator[Candidate]:
             count = _weak_name(text, m, words, tokens)
         if count and _spelling(text, name_start):
             count = 0
+        if count and strength == "title" and "," in text[m.start() : name_start]:
+            count = 0  # "makasih kak, WA juga aktif": the title closed the clause
         if count:
             end = _name_end(text, name_start, name_start + words[count - 1].end())
             yield (name_start, end, "PERSON", 0.9 if strength != "weak" else 0.8)
@@ -788,7 +917,7 @@ def _capitalised_names(
             lows[k] in FUNCTION_WORDS or lows[k] in NOT_NAME or lows[k] in _LEAD_WORDS
         ):
             k += 1
-        if not _opens_name(lows, k, given, family):
+        if not _opens_name(lows, k, given, family) and not _after_lead(lows, k, given, family):
             continue
         spans = [
             (m.start() + w.start(), m.start() + w.end()) for w in _NONSPACE_RE.finditer(m.group())
@@ -796,10 +925,15 @@ def _capitalised_names(
         if _spelling(text, spans[k][0]):
             continue
         count = 1
-        for low in lows[k + 1 :]:
-            if low in NOT_NAME:
+        for i in range(k + 1, len(lows)):
+            # a month or word that is also a name, between two names: "Lim Mei Hua"
+            if lows[i] in NOT_NAME and not (
+                lows[i] in given and i + 1 < len(lows) and lows[i + 1] in given
+            ):
                 break
             count += 1
         start = spans[k][0]
+        if k and lows[k - 1] == "ni":  # Balinese: "Ni Luh Putu ..."
+            start = spans[k - 1][0]
         end = _name_end(text, start, spans[k + count - 1][1])
         yield (start, end, "PERSON", 0.75 if count > 1 or lows[k] in family else 0.7)
