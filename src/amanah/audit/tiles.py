@@ -5,7 +5,12 @@ entry in SQLite, whatever the Python does. Here a batch of 1,000 entries writes
 about a dozen rows:
 
 - ``audit_bundles``: entries ``256*idx .. 256*idx+255``, each as a 4-byte
-  big-endian length and the canonical bytes, concatenated.
+  big-endian length and the canonical bytes, concatenated, then compressed
+  (``"Z"`` and zlib level 1). Entries of one log repeat their keys, actions and
+  ids: a bundle shrinks about tenfold, and fewer bytes to fsync at each commit
+  more than pay for the compression. A bundle that does not start with ``"Z"``
+  is read as uncompressed (the layout before compression; a length prefix
+  starts with a zero byte).
 - ``audit_tiles``: tile ``(level, idx)`` holds the hashes of tree level
   ``8*level``, nodes ``256*idx ..``, 32 bytes each: level 0 holds the leaf
   hashes. Only completed nodes are stored; the rightmost tile of each level (and
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import struct
+import zlib
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -36,18 +42,28 @@ _BUNDLE = -1  # the level tag of bundles in the combined read
 _LENGTH = struct.Struct(">I").pack
 
 
-def pack(datas: Sequence[bytes]) -> bytes:
-    """Length-prefixed concatenation: what a bundle row stores."""
+_COMPRESSED = b"Z"
+
+
+def pack(datas: Sequence[bytes], *, compress: bool = True) -> bytes:
+    """Length-prefixed concatenation, compressed: what a bundle row stores."""
     parts: list[bytes] = []
     add, length = parts.append, _LENGTH
     for d in datas:
         add(length(len(d)))
         add(d)
-    return b"".join(parts)
+    raw = b"".join(parts)
+    return _COMPRESSED + zlib.compress(raw, 1) if compress else raw
 
 
 def unpack(blob: bytes) -> list[bytes]:
-    """The entries of a bundle, in order; raises AuditError if it is cut short."""
+    """The entries of a bundle, in order; raises AuditError if it is cut short or its
+    compressed stream is damaged."""
+    if blob[:1] == _COMPRESSED:
+        try:
+            blob = zlib.decompress(blob[1:])
+        except zlib.error:
+            raise AuditError("an audit bundle is damaged") from None
     out: list[bytes] = []
     pos, end = 0, len(blob)
     while pos < end:
@@ -140,13 +156,13 @@ def batch_rows(
     out: list[Row] = []
     for lo in range(start - start % WIDTH, end, WIDTH):
         a, b = max(lo, start), min(lo + WIDTH, end)
-        blob = pack(datas[a - start : b - start])
+        part = list(datas[a - start : b - start])
         if a != lo:
-            prior = old.get((_BUNDLE, lo >> HEIGHT), b"")
-            if len(unpack(prior)) != a - lo:
+            prior = unpack(old.get((_BUNDLE, lo >> HEIGHT), b""))
+            if len(prior) != a - lo:
                 raise AuditError("the audit bundle does not end where the tree head says")
-            blob = prior + blob
-        out.append((_BUNDLE, lo >> HEIGHT, blob))
+            part = prior + part
+        out.append((_BUNDLE, lo >> HEIGHT, pack(part)))
     for lvl, hashes in _levels(leaves, nodes).items():
         if not hashes:
             continue
