@@ -554,6 +554,7 @@ class AuditLog:
         self._public_key: bytes | None = None
         self._head_ready = False
         self._heads = HeadStatements(self.engine.dialect)
+        self._folds = tiles.FoldCache()  # complete upper tiles, folded once (proofs)
         self._synchronous: int | None = None  # SQLite: the pool's setting, restored after
 
     # --- keys ----------------------------------------------------------------------------
@@ -787,7 +788,7 @@ class AuditLog:
             if size is None:
                 return CompactRange.from_bytes(self._head(conn).compact_range).root()
             self._check_size(conn, size)
-            return root(size, _Nodes(conn))
+            return root(size, _Nodes(conn, self._folds))
 
     def entry(self, seq: int) -> LoggedEntry:
         with self._read() as conn:
@@ -815,7 +816,7 @@ class AuditLog:
                 raise ProofRangeError("the entry is not in a tree of that size")
             ranges = inclusion_ranges(seq, size)
             *hashes, leaf, tree_root = hash_ranges(
-                [*ranges, (seq, seq + 1), (0, size)], _Nodes(conn)
+                [*ranges, (seq, seq + 1), (0, size)], _Nodes(conn, self._folds)
             )
             notes = _rows(
                 conn, f"SELECT note FROM audit_checkpoints WHERE size = {self._ph}", [size]
@@ -831,7 +832,7 @@ class AuditLog:
             self._check_size(conn, new_size)
             ranges = consistency_ranges(old_size, new_size)
             *hashes, old_root, new_root = hash_ranges(
-                [*ranges, (0, old_size), (0, new_size)], _Nodes(conn)
+                [*ranges, (0, old_size), (0, new_size)], _Nodes(conn, self._folds)
             )
             return ConsistencyProof(old_size, new_size, old_root, new_root, hashes)
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import struct
+import threading
 import zlib
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -219,11 +220,47 @@ def _fold(hashes: list[bytes]) -> bytes:
     return hashes[0]
 
 
+class FoldCache:
+    """Every level folded inside complete upper tiles (tile level >= 1).
+
+    A node at tree level ``k`` with ``k % 8 != 0`` is folded from up to 128 stored
+    hashes, and about half of a proof's hashing is in the upper tiles. Those are few
+    (17 for a million entries) and never change once complete (the log only
+    grows), so each is folded once per process. Proofs are checked by whoever
+    receives them and ``AuditLog.verify`` never reads this cache: a tile edited in
+    the database after it was cached cannot make a proof pass that should fail.
+    """
+
+    def __init__(self, limit: int = 1024) -> None:
+        self._levels: dict[tuple[int, int], list[list[bytes]]] = {}
+        self._limit = limit
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[int, int]) -> list[list[bytes]] | None:
+        return self._levels.get(key)
+
+    def add(self, key: tuple[int, int], blob: bytes) -> list[list[bytes]]:
+        """Fold a complete tile: level ``r`` holds its ``256 >> r`` subtree hashes."""
+        sha = hashlib.sha256
+        level = [blob[k * HASH : (k + 1) * HASH] for k in range(WIDTH)]
+        levels = [level]
+        while len(level) > 1:
+            pairs = iter(level)
+            level = [sha(b"\x01" + a + b).digest() for a, b in zip(pairs, pairs, strict=True)]
+            levels.append(level)
+        with self._lock:
+            if len(self._levels) >= self._limit:
+                self._levels.clear()
+            self._levels[key] = levels
+        return levels
+
+
 class TileNodes:
     """A ``NodeSource`` over the tiles: all nodes of one proof from one query."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, cache: FoldCache | None = None) -> None:
         self.conn = conn
+        self.cache = cache
 
     def node(self, level: int, index: int) -> bytes:
         return self.nodes([(level, index)])[0]
@@ -233,10 +270,25 @@ class TileNodes:
         for level, index in coords:
             lvl, r = divmod(level, HEIGHT)
             first = index << r
-            wanted.append((lvl, first >> HEIGHT, first % WIDTH, 1 << r))
-        tiles = read_tiles(self.conn, sorted({(w[0], w[1]) for w in wanted}))
+            wanted.append((lvl, first >> HEIGHT, first % WIDTH, r))
+        cache = self.cache
+        folded = {} if cache is None else {(w[0], w[1]): cache.get((w[0], w[1])) for w in wanted}
+        unread = sorted({(w[0], w[1]) for w in wanted if folded.get((w[0], w[1])) is None})
+        tiles = read_tiles(self.conn, unread)
         out = []
-        for (level, index), (lvl, tile, off, n) in zip(coords, wanted, strict=True):
+        for (level, index), (lvl, tile, off, r) in zip(coords, wanted, strict=True):
+            levels = folded.get((lvl, tile))
+            if (
+                levels is None
+                and cache is not None
+                and lvl
+                and len(tiles.get((lvl, tile), b"")) == _TILE_BYTES
+            ):
+                levels = folded[(lvl, tile)] = cache.add((lvl, tile), tiles[(lvl, tile)])
+            if levels is not None:
+                out.append(levels[r][off >> r])
+                continue
+            n = 1 << r
             blob = tiles.get((lvl, tile), b"")
             if len(blob) < (off + n) * HASH:
                 raise AuditError(f"stored tree node {(level, index)} is missing")
