@@ -2,9 +2,11 @@
 
 With no argument it scores each corpus of tests/data/redaction that exists, separately:
 ``corpus.jsonl`` (generated from templates alongside the recognizers), ``dev2.jsonl``
-(hand-written turns, the second development set) and ``heldout.jsonl`` (written apart
-from the recognizers, to measure generalisation: its per-utterance misses are never
-listed, ``--errors`` or not).
+and ``dev3.jsonl`` (hand-written development sets; dev3 was written blind, scored once,
+then tuned on) and the held-out sets ``heldout.jsonl`` (tuned on since), ``heldout2.jsonl``
+and ``heldout3.jsonl`` (written blind, apart from the recognizers, to measure
+generalisation: per-utterance misses of a ``heldout*`` file are never listed,
+``--errors`` or not).
 
 Prints precision, recall and F1 per entity type and per language, micro F1
 (overlap match: same type and overlapping span; exact-boundary figures are
@@ -31,8 +33,11 @@ from .streaming import StreamRedactor
 DATA = Path(__file__).resolve().parents[3] / "tests" / "data" / "redaction"
 DEFAULT_CORPUS = DATA / "corpus.jsonl"
 DEV2 = DATA / "dev2.jsonl"
+DEV3 = DATA / "dev3.jsonl"
 HELDOUT = DATA / "heldout.jsonl"
-CORPORA = (DEFAULT_CORPUS, DEV2, HELDOUT, DATA / "heldout2.jsonl")
+CORPORA = (
+    DEFAULT_CORPUS, DEV2, DEV3, HELDOUT, DATA / "heldout2.jsonl", DATA / "heldout3.jsonl",
+)  # fmt: skip
 
 
 @dataclass
