@@ -7,7 +7,7 @@ import re
 import pytest
 
 from amanah.identity.errors import InvalidCredentials
-from amanah.identity.testing import PASSWORD, totp_now
+from amanah.identity.testing import ORIGIN, PASSWORD, totp_now
 
 from .conftest import new_client, post
 
@@ -41,7 +41,7 @@ def test_admin_invites_and_the_link_works(enrolled, app, identity):
     )  # fmt: skip
     assert invited.status_code == 200
     link = re.search(r'<code id="invitation-link">([^<]+)</code>', invited.text).group(1)
-    assert link.startswith("https://testserver/console/invitation#")
+    assert link.startswith(f"{ORIGIN}/console/invitation#")  # the origin passkeys use
     token = link.split("#", 1)[1]
     with new_client(app) as newcomer:
         done = post(newcomer, "/console/invitation", token=token, password=PASSWORD,

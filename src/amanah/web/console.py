@@ -1131,7 +1131,7 @@ def invite(request: Request, data: Form) -> Response:
         return redirect(stepup_url(f"{PREFIX}/admin"))
     except AmanahError as exc:
         return admin_page(request, ctx, status=status_of(exc), error=message(request, exc))
-    link = f"{request.base_url}{PREFIX.lstrip('/')}/invitation#{created.token}"
+    link = identity.console_link("invitation", created.token)  # the origin passkeys use
     return admin_page(request, ctx, invited=created, invitation_link=link)
 
 
