@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 
 from .lang import FUNCTION_WORDS
-from .names import given_names
+from .names import common_words, given_names
 from .recognizers import (
     _NW_BUCKETS,
     Candidate,
@@ -22,7 +22,10 @@ from .recognizers import (
 )
 from .spoken import NUMBER_WORDS_RE, by_first_letter
 
-_ID_KEYS = r"No|Nomor|Nmr|RT|RW|Blok|Blk|Kel|Kec|Kab|Kota|Lt|Lantai|Unit|Kav|Kavling|Desa|Dusun"
+_ID_KEYS = (
+    r"No|Nomor|Nmr|RT|RW|Blok|Blk|Kelurahan|Kel|Kecamatan|Kec|Kabupaten|Kab|Kota|Lt|Lantai|Unit|"
+    r"Kavling|Kav|Desa|Dusun"
+)
 _CAPW = rf"(?!(?i:{_ID_KEYS})\b)[A-Z0-9][\w.'\-/]*"
 # Chat addresses are often typed in lower case ("jl mawar no 12"): lower-case street
 # words count when a house number follows them.
@@ -30,7 +33,8 @@ _LOWW = rf"(?!(?i:{_ID_KEYS})\b)[a-z][a-z'\-]*"
 _NO_KEY = r"(?i:no\.?|nomor|nmr\.?|blok)"
 _STREET_NAME = (
     rf"(?:{_CAPW}(?:\s{_CAPW}){{0,4}}"
-    rf"|{_LOWW}(?:\s{_LOWW}){{0,4}}(?=\s{_NO_KEY}?\s?\d|\s{_NO_KEY}\s{NUMBER_WORDS_RE}))"
+    rf"|{_LOWW}(?:\s{_LOWW}){{0,4}}(?=\s{_NO_KEY}?\s?\d|\s{_NO_KEY}\s{NUMBER_WORDS_RE}"
+    r"|\s(?i:blok|blk)\s[A-Za-z0-9]{1,3}(?![\w])))"
 )
 # Towns and cities typed in lower case after a street ("... nomor 19 jakarta selatan").
 _CITIES_LOW = [
@@ -56,7 +60,7 @@ _ID_PART = (
     r"Kab\.?|Kabupaten|Kota|Desa|Dusun|Lantai|Lt\.?|Unit|Kav\.?|Kavling)(?:(?<=\.)|(?![A-Za-z]))\s*"
     rf"(?:\d+[A-Za-z]?(?![\w])|{NUMBER_WORDS_RE}|[A-Za-z][\w.\-]*(?:\s\d{{1,4}}[A-Za-z]?(?![\w]))?)"
     r"(?:\s?[/-]\s?(?i:RW\.?\s*)?\d+[A-Za-z]?)?"
-    rf"(?:\s(?!(?:{_ID_KEYS})\b)[A-Z][\w]+){{0,3}})"
+    rf"(?:\s(?!(?i:{_ID_KEYS})\b)(?:[A-Z][\w]+|[a-z]{{3,}}(?![\w'-]))){{0,3}})"
 )
 ADDRESS_ID_RE = re.compile(
     r"(?<![\w])(?:\d{1,5}[A-Za-z]?\s)?(?i:Jl\.?(?=\s)|Jln\.?|Jalan|Gg\.?(?=\s)|Gang|Komplek|Kompleks|Komp\.|"
@@ -261,7 +265,41 @@ def addresses(text: str, digits: bool = True) -> Iterator[Candidate]:
         inside = [c for c in found if c[0] < e and s < c[1]]
         lo, hi = min([s, *(c[0] for c in inside)]), max([e, *(c[1] for c in inside)])
         found.append((lo, hi, "ADDRESS", 0.9 if inside else 0.86))
+    if found and _BUSINESS_HINT_RE.search(low) is not None:
+        found = [c for c in found if not _business(text, c[0], c[1])]
     yield from found
+
+
+# A company's own premises ("our head office is at ...", "kantor cabang kami di ..."): not
+# the caller's personal data, so left as it is.
+_BUSINESS_HINT_RE = re.compile(
+    r"head\s?(?:office|quarters)|hq\b|branch|outlet|showroom|gerai|cabang|kantor\s+(?:pusat|kami)|"
+    r"our\s+(?:office|store|shop|warehouse|service)|toko\s+kami|service\s+cent(?:er|re)"
+)
+_BUSINESS_RE = re.compile(
+    r"(?i:(?<![\w])(?:head\s?(?:office|quarters)|hq|(?:our|the|nearest|a)\s+branch(?:es)?|branch\s+office|"
+    r"our\s+(?:office|offices|store|shop|outlet|showroom|warehouse|service\s+cent(?:er|re))|"
+    r"outlet\s+kami|gerai(?:\s+kami)?|showroom(?:\s+kami)?|kantor\s+(?:pusat|cabang|kami|perwakilan)|"
+    r"cabang\s+(?:kami|terdekat|utama)|toko\s+kami|service\s+cent(?:er|re)|"
+    r"(?:bank|company|perusahaan)(?:'s)?\s+(?:office|address|alamat|kantor))(?![\w]))"
+)
+_SENTENCE_END_RE = re.compile(r"[.!?\n](?:\s|$)")
+
+
+def _business(text: str, start: int, end: int) -> bool:
+    """Is the address at ``start:end`` a business's, by its sentence?"""
+    lo = max(0, start - 100)
+    for m in _SENTENCE_END_RE.finditer(text, lo, start):
+        lo = m.end()
+    if _BUSINESS_RE.search(text, lo, start) is not None:
+        return True
+    # after it, in the same clause: "1 Raffles Place is our head office"
+    stop = _CLAUSE_END_RE.search(text, end)
+    hi = min(stop.start() if stop is not None else len(text), end + 40)
+    return _BUSINESS_RE.search(text, end, hi) is not None
+
+
+_CLAUSE_END_RE = re.compile(r"[,;.!?\n]")
 
 
 # Where ADDRESS_CUE_RE can match, in lower-cased text (a cheap test before the costly one).
@@ -305,6 +343,66 @@ def _street_addresses(text: str, low: str, digits: bool = True) -> Iterator[Cand
         if m.re is not ADDRESS_ID_RE:
             flat = _FLAT_RE.search(text, max(0, start - 20), start)
             start = flat.start() if flat is not None else start
+        if m.re is ADDRESS_ID_RE:
+            end = _trim_id(text, start, end)
         city = _CITY_TAIL_RE.match(text, end)
         end = city.end() if city is not None else end
+        start, end = _widen(text, start, end)
         yield (start, end, "ADDRESS", 0.85)
+
+
+# Before a house number: the word "block" and number words the normaliser left
+# ("block 123 ...", "twenty 211 mission street" from "twenty two eleven").
+_BEFORE_RE = re.compile(
+    rf"(?:(?<![\w])(?:blk|block|blok|house|rumah)\s|(?<![\w])(?:{_NW_BUCKETS})\s)$", re.IGNORECASE
+)
+# After an address: a block number said after the street ("avenue three"), the unit
+# ("unit 05112", "#03-12", "hash 03123"), "singapore 560123", a postcode, a town.
+_TAIL_RE = re.compile(
+    rf",?\s(?:(?:unit|apartment|apt|flat|suite|hash|#|lantai|floor|level|lt)\.?\s?#?"
+    rf"(?:\d[\d\-]*[a-z]?|{NUMBER_WORDS_RE})(?:\s[a-z](?![\w]))?"
+    r"|(?:singapore|singapura|s)\s?\(?\d{6}\)?(?![\w])|\d{5,6}(?![\w])"
+    rf"|(?:\d{{1,3}}[a-z]?(?![\w])|{NUMBER_WORDS_RE})(?=,?\s(?:unit|apartment|apt|flat|#|hash|"
+    r"singapore|singapura|lantai)(?![\w])|\s*[.,;!?]?\s*$))",
+    re.IGNORECASE,
+)
+
+
+def _widen(text: str, start: int, end: int) -> tuple[int, int]:
+    """The address with the parts around it that the patterns leave out."""
+    while (before := _BEFORE_RE.search(text, max(0, start - 12), start)) is not None:
+        start = before.start()
+    while (tail := _TAIL_RE.match(text, end)) is not None and tail.end() > end:
+        end = tail.end()
+        city = _CITY_TAIL_RE.match(text, end)
+        end = city.end() if city is not None else end
+    return start, end
+
+
+_ID_KEY_WORDS = frozenset(
+    ["no", "nomor", "nmr", "rt", "rw", "blok", "blk", "kel", "kec", "kab", "kota", "lt", "lantai",
+     "unit", "kav", "kavling", "desa", "dusun", "kelurahan", "kecamatan", "kabupaten"]
+)  # fmt: skip
+_LOW_TAIL_WORD_RE = re.compile(r"(?<![\w])[a-z]{3,}(?![\w'-])")
+
+
+def _trim_id(text: str, start: int, end: int) -> int:
+    """The end of an Indonesian address before the first everyday word among the lower-case
+    words after its street ("... kelurahan cempaka putih dekat masjid": not "dekat masjid")."""
+    key = _ID_KEY_RE.search(text, start, end)
+    if key is None:
+        return end
+    common = common_words()
+    for w in _LOW_TAIL_WORD_RE.finditer(text, key.end(), end):
+        word = w.group()
+        if word in common and word not in _ID_KEY_WORDS:
+            end = w.start()
+            while end > start and text[end - 1] in " ,.":
+                end -= 1
+            break
+    return end
+
+
+_ID_KEY_RE = re.compile(
+    r"(?i:(?<![\w])(?:no|nomor|nmr|rt|rw|blok|blk|kel|kelurahan|kec|kecamatan|kav)\b)"
+)

@@ -14,7 +14,7 @@ from .errors import RedactionError
 from .lang import detect_language
 from .model import ENTITY_TYPES, Entity, RedactionResult
 from .operators import Operator, Replace, get_operator
-from .spoken import normalise
+from .spoken import IDENTITY, normalise
 from .validators import warm_phone_metadata
 
 Lang = Literal["auto", "en", "id", "mixed"]
@@ -100,13 +100,13 @@ class Redactor:
     def _analyze(self, text: str, lang: str) -> list[Entity]:
         if not text:
             return []
-        norm, offsets = normalise(text) if self.spoken else (text, None)
+        norm, offsets = normalise(text) if self.spoken else (text, IDENTITY)
         cues = Cues(norm)
         regions = _REGIONS[lang]
         cands: list[rec.Candidate] = []
         digits = has_digit(norm)
         if digits:
-            cands.extend(rec.numbers(norm, cues, regions))
+            cands.extend(rec.numbers(norm, cues, regions, offsets))
             cands.extend(rec.dates(norm, cues))
             cands.extend(addresses(norm))
         cands.extend(rec.formatted(norm, cues, digits))
@@ -119,8 +119,7 @@ class Redactor:
         for s, e, kind, score in resolve(cands, self.min_score):
             if kind not in self.entities:
                 continue
-            if offsets is not None:
-                s, e = offsets.span(s, e)
+            s, e = offsets.span(s, e)
             out.append(Entity(s, e, kind, score))
         return out
 

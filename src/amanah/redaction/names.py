@@ -70,7 +70,16 @@ AMBIGUOUS = frozenset(
      "xiao", "na", "yan", "ying", "qing", "fang", "jing", "lan", "xiu", "ming", "hong", "jian",
      "guo", "zhen", "chun", "yong", "kian", "boon", "chee", "siew", "swee", "beng", "hock", "kok",
      "meng", "leng", "peng", "hwee", "geok", "choon", "keat", "wen", "ting", "shu", "zi", "yu",
-     "jia", "xuan", "rui", "han", "lei", "tao", "bo", "feng", "lin", "yun", "ping", "li"]
+     "jia", "xuan", "rui", "han", "lei", "tao", "bo", "feng", "lin", "yun", "ping", "li",
+     # Hokkien spellings (Chinese-Indonesian, Singaporean): "Ong Tjoe Liang", "Lie Mei Hwa"
+     "tjoe", "liang", "hwa", "hwie", "kiem", "swie", "sioe", "nio", "hian", "kie", "tjeng",
+     "siok", "liong", "gwan", "tjien", "tjoen", "bing", "hok", "giok", "kiat", "hoat", "khing",
+     "lian", "tiong", "tjwan", "siang", "sian", "tjiang", "gim", "houw", "joen", "kwan", "lien",
+     "mey", "tjhoen", "yauw", "wai", "kiong", "keng", "seong", "loong", "chong", "kheng",
+     "teck", "huat", "eng",
+     # words too: "jaya" (glory), "raja" (king), "desak" (urgent), "hakim" (judge) ...
+     "jaya", "raja", "desak", "alit", "hakim", "gusti", "hidayah", "rohani", "devi", "rani",
+     "noor", "nour", "huda", "uma", "usha", "mariam"]
 )  # fmt: skip
 # Capitalised words that never continue a name.
 NOT_NAME = frozenset(
@@ -304,8 +313,27 @@ NOT_NAME = frozenset(
         "agustus",
         "oktober",
         "desember",
+        "sy",
+        "aq",
+        "gw",
+        "gua",
     ]
-)
+) | frozenset(
+    # nationalities, demonyms and ethnic groups: "I'm Malaysian", "saya orang Batak"
+    [
+     "malaysian", "indonesian", "singaporean", "chinese", "indian", "american", "british",
+     "english", "australian", "filipino", "filipina", "thai", "vietnamese", "japanese", "korean",
+     "arab", "arabic", "dutch", "german", "french", "italian", "spanish", "portuguese", "russian",
+     "canadian", "irish", "scottish", "welsh", "european", "asian", "african", "muslim",
+     "christian", "catholic", "hindu", "buddhist", "javanese", "balinese", "sundanese",
+     "malay", "melayu", "jawa", "sunda", "bali", "batak", "minang", "bugis", "betawi",
+     "tionghoa", "cina", "tamil", "punjabi", "bengali", "pakistani", "bangladeshi", "burmese",
+     "cambodian", "bruneian", "timorese", "papua", "papuan", "dayak", "madura",
+     "madurese", "acehnese", "aceh", "local", "foreigner", "foreign", "expat", "citizen",
+     "resident", "permanent", "wni", "wna", "pr", "warga", "negara", "asing", "orang",
+     "new", "zealander", "kiwi", "taiwanese", "mainland", "nationality",
+     "kewarganegaraan", "passport", "paspor", "ic", "nric", "fin"]
+)  # fmt: skip
 # Triggers after which an unlisted capitalised word that ends the clause is a name:
 # greetings, thanks and "with/dengan/sama" ("thanks Rina", "hi Declan, ...").
 GREETINGS = frozenset(
@@ -349,10 +377,26 @@ TITLE = (  # also typed in lower case in chats ("makasih mbak rina", "pak budi")
     r"Nyonya|Nona|Cece|Ci|Ko|"
     r"Ir\.|Drs\.?|Dra\.?|Mr\.?|Mrs\.?|Ms\.?|Miss|Mister|Mdm\.?|Madam|Dr\.?|Prof\.?)"
 )
+# Where a document names the holder: "nama sesuai buku tabungan", "name as per my passport".
+_ID_DOCS = (
+    r"(?:ktp|e-?ktp|kartu(?:\s+(?:identitas|kredit|debit|atm))?|buku\s+tabungan|rekening|paspor|"
+    r"passport|identitas|sim|kk|akun|aplikasi|ic|nric|id|card|account|record|booking|ticket|"
+    r"policy|polis)"
+)
+# Letters said one by one ("m o h a m m e d", "b-u-d-i"): at least three, then no word.
+_SPELLED = r"[A-Za-z](?:[\s.\-]{1,2}[A-Za-z](?![\w'])){2,40}+(?![\w'])"
 STRONG = (
-    r"(?i:nama(?:\s+lengkap)?\s+saya|nama\s+lengkapnya|namaku|nama\s+saya\s+adalah|"
+    r"(?i:nama(?:nya)?\s+(?:yang\s+)?(?:ada\s+)?(?:sesuai|seperti|tertera|tercantum|terdaftar|"
+    rf"tertulis|di)(?:\s+(?:di|dengan|pada|dalam))?(?:\s+{_ID_DOCS})?(?:\s+(?:saya|aku|anda))?|"
+    rf"name\s+(?:as\s+)?(?:it\s+)?(?:appears|is\s+shown|shown|written|printed|registered)?\s*"
+    rf"(?:on|in|as\s+per|per)\s+(?:the|my|your|his|her)\s+(?:credit\s+|debit\s+|bank\s+)?{_ID_DOCS}|"
+    r"card\s*holder(?:'s)?(?:\s+name)?|account\s*holder(?:'s)?(?:\s+name)?|"
+    rf"spel(?:led|t|ling)(?:\s+(?:as|out|it))?(?=[\s,:]+(?:is\s+)?{_SPELLED})|"
+    rf"dieja(?:nya)?(?=[\s,:]+{_SPELLED})|ejaan(?:nya)?(?=[\s,:]+{_SPELLED})|"
+    rf"that'?s(?=[\s,:]+{_SPELLED})|"
+    r"nama(?:\s+lengkap)?\s+saya|nama\s+lengkapnya|namaku|nama\s+saya\s+adalah|"
     r"atas\s+nama|a\.\s?n\.?|a/n|my\s+(?:full\s+)?name\s+is|my\s+name'?s|full\s+name\s+is|"
-    r"name\s+on\s+the\s+(?:card|account)\s+is|nama\s+di\s+kartu(?:nya)?|nama\s+pemilik(?:nya)?|"
+    r"nama\s+di\s+kartu(?:nya)?|nama\s+pemilik(?:nya)?|"
     r"card\s*holder(?:'s)?\s+name\s+is|nama\s+ibu\s+kandung(?:\s+saya)?|mother'?s\s+maiden\s+name\s+is|"
     r"under\s+the\s+name(?:\s+of)?|the\s+name\s+is|in\s+the\s+name\s+of|nama\s+pemegang|"
     r"surname(?:'s)?|last\s+name(?:'s)?|family\s+name|first\s+name|middle\s+name|maiden\s+name|"
@@ -362,7 +406,7 @@ STRONG = (
     r"pengirim|pemilik(?:nya)?|nasabah|pemegang|kartu|rekening))*|name)"
 )
 WEAK = (
-    r"(?i:this\s+is|it'?s|i\s+am|i'?m|speaking\s+with|you'?re\s+speaking\s+with|"
+    r"(?i:this\s+is|it'?s|i\s+am|i'?m|sy|aq|gw|gua|dgn|utk|speaking\s+with|you'?re\s+speaking\s+with|"
     r"berbicara\s+dengan|bicara\s+dengan|dengan|saya|aku|gue|ini|thanks|thank\s+you|terima\s+kasih|"
     r"hi|hello|halo|hai|hey|bye|makasih|dear|for|untuk|with|atas|sama|ke|"
     r"spoke\s+(?:to|with)|speak\s+to|talked\s+to|call\s+me|regards|best\s+regards|salam|cheers|"
@@ -371,12 +415,22 @@ WEAK = (
 _TOKEN = r"[A-Za-z][A-Za-z'\-]*"
 TRIGGER_RE = re.compile(
     rf"(?<![\w])(?:(?P<title>{TITLE})|(?P<strong>{STRONG})|(?P<weak>{WEAK}))"
-    rf"(?:\s+(?i:adalah|is|:))?[\s,:]+(?P<name>{_TOKEN}(?:\s+{_TOKEN}){{0,3}})"
+    rf"(?:\s+(?i:adalah|is|:))?[\s,:]+(?P<name>{_SPELLED}|{_TOKEN}(?:\s+{_TOKEN}){{0,5}})"
 )
 # The word-start test comes after the first letter: a pattern that opens with a
 # look-behind cannot skip ahead to the characters it can start with, and so tries every
 # position of the text; one that opens with a character class can (two to three times faster).
-CAP_RUN_RE = re.compile(r"[A-Z](?<![\w'][A-Z])[a-z'\-]+(?:\s+[A-Z][a-z'\-]+){0,4}")
+# Particles inside a name, in lower case: "Nur Aisyah binti Rahmat", "Anthony de Souza".
+CONNECTORS = frozenset(
+    ["bin", "binti", "binte", "bte", "ibn", "ibni", "bint", "van", "von", "der", "den", "de", "da",
+     "dos", "das", "del", "della", "al", "el", "la", "le", "a/l", "a/p", "s/o", "d/o"]
+)  # fmt: skip
+_CONNECTOR_RE = (
+    r"(?:bin|binti|binte|bte|ibn|ibni|bint|van|von|der|den|de|da|dos|das|del|della|al|el)"
+)
+CAP_RUN_RE = re.compile(
+    rf"[A-Z](?<![\w'][A-Z])[a-z'\-]+(?:\s+(?:{_CONNECTOR_RE}\s+){{0,2}}[A-Z][a-z'\-]+){{0,5}}"
+)
 
 
 # Where a trigger word could start, in lower-cased ASCII text: every place TRIGGER_RE
@@ -432,30 +486,116 @@ def next_trigger(text: str, low: str | None, pos: int) -> re.Match[str] | None:
     return None
 
 
+# Balinese caste and birth-order names that follow the male prefix "I" (female: "Ni").
+_BALINESE = frozenset(
+    ["gusti", "wayan", "made", "nyoman", "ketut", "putu", "kadek", "komang", "gede", "ngurah",
+     "dewa", "nengah", "nyoman", "ketut", "ida", "kade", "kt", "md", "ngr"]
+)  # fmt: skip
+_SPELLED_TOKEN_RE = re.compile(r"[A-Za-z](?:-[A-Za-z]){2,}")
+
+
+@cache
+def common_words() -> frozenset[str]:
+    """Everyday words that are never a surname after a lower-case given name."""
+    return _load("common_words.txt") | FUNCTION_WORDS | NOT_NAME
+
+
+def _spelled(words: list[str]) -> bool:
+    """Letters said one by one: "m o h a m m e d", "b-u-d-i"."""
+    if len(words) == 1:
+        return _SPELLED_TOKEN_RE.fullmatch(words[0]) is not None
+    return len(words) >= 3 and all(len(w) == 1 for w in words)
+
+
+def _surname_like(low: str, given: frozenset[str], family: frozenset[str]) -> bool:
+    """An unlisted lower-case word that can be a family name ("fransiskus lamanepa"):
+    long enough, not an everyday word, not shaped like an English inflection."""
+    if low in family:
+        return len(low) > 2 and low not in FUNCTION_WORDS and low not in NOT_NAME
+    return (
+        len(low) >= 3
+        and low.isalpha()
+        and low not in given
+        and low not in common_words()
+        and not low.endswith(("ing", "ed", "ly", "nya", "kan", "lah"))
+    )
+
+
+def _lower_opening(lows: list[str], given: frozenset[str], family: frozenset[str]) -> bool:
+    """A lower-case name after a weak trigger: a listed given name that is not a word,
+    then a particle and a word ("anthony de souza"), or a surname ("fransiskus lamanepa")."""
+    first = lows[0]
+    if first not in given or first in AMBIGUOUS or first in common_words() or len(lows) < 2:
+        return False
+    if lows[1] in CONNECTORS:
+        return len(lows) > 2 and lows[2].isalpha() and lows[2] not in common_words()
+    if lows[1] in family:
+        return _surname_like(lows[1], given, family)
+    # an unlisted word: only after a given name long enough not to be a word ("tim teknis")
+    return len(first) >= 4 and len(lows[1]) >= 4 and _surname_like(lows[1], given, family)
+
+
 def name_extent(words: list[str], strength: str) -> int:
     """How many of ``words`` form the name after a trigger of ``strength``."""
+    if _spelled(words):  # spelled out after a name cue; after "saya", "for" it is anything
+        return len(words) if strength != "weak" else 0
     given, family = given_names(), surnames()
+    lows = [w.lower().strip("'-").removesuffix("'s") for w in words]
+    lower_ok = strength == "weak" and _lower_opening(lows, given, family)
+    listed_0 = lows[0] in given or lows[0] in family
+    lower_run = not words[0][0].isupper()  # ASR or chat: the whole name in lower case
     count = 0
     for i, word in enumerate(words):
-        low = word.lower().strip("'-")
-        if low.endswith("'s"):  # "Mr Tan's account"
-            low = low[:-2]
-        if low in NOT_NAME:
+        low = lows[i]
+        if i == 0 and word == "I" and len(lows) > 1 and lows[1] in _BALINESE:
+            count += 1  # Balinese "I Gusti Ngurah ...", "I Wayan ...": "I" opens the name
+            continue
+        if word.endswith("-") or (i == 0 and word.isupper() and len(word) <= 3 and not listed_0):
+            break  # "PL-0098", "kakak RT": a code or an office, not a name
+        if low in NOT_NAME and not _inner_name(lows, i, given, family):
             break
         listed = low in given or low in family
         if i == 0 and low in FUNCTION_WORDS and not listed:
             break  # "Kak Mau tanya", "Pak Sudah": a word, not a name
         capital = word[0].isupper()
+        if i > 0 and low in CONNECTORS:  # "binti", "de", "al": only with a word after them
+            if i + 1 >= len(words) or lows[i + 1] in common_words() or not lows[i + 1].isalpha():
+                break
+            count += 1
+            continue
         if i == 0:
-            if strength == "weak" and not (listed and capital and low not in AMBIGUOUS):
+            if not _opens(low, capital, listed, strength, lower_ok):
                 break
-            if strength == "title" and not (capital or listed):
-                break
-            if strength == "strong" and not (capital or listed):
-                break
-        elif not (capital or listed or (strength == "strong" and low not in FUNCTION_WORDS)):
-            break
+        elif lows[i - 1] in CONNECTORS or (i == 1 and lower_ok):
+            if low in common_words():
+                break  # after a particle or a lower-case given name: one more word
+        elif not (
+            capital
+            or listed
+            or (strength == "strong" and lower_run and _surname_like(low, given, family))
+        ):
+            break  # "namanya Ujang katanya": in cased text a lower-case word ends the name
         count += 1
         if word.endswith("'s"):
             break  # a possessive ends the name
+    while count and lows[count - 1] in CONNECTORS:
+        count -= 1
     return count
+
+
+def _opens(low: str, capital: bool, listed: bool, strength: str, lower_ok: bool) -> bool:
+    """Can this word open a name? After a weak cue: a capitalised listed name that is not
+    also a word, or a lower-case one that :func:`_lower_opening` accepted."""
+    if strength == "weak":
+        return (listed and capital and low not in AMBIGUOUS) or lower_ok
+    return capital or listed
+
+
+def _inner_name(lows: list[str], i: int, given: frozenset[str], family: frozenset[str]) -> bool:
+    """A month or word that is also a name, between names: "Lie Mei Hwa", "Tan May Ling"."""
+    return (
+        0 < i < len(lows) - 1
+        and lows[i] in given
+        and (lows[i + 1] in given or lows[i + 1] in family)
+        and lows[i + 1] not in NOT_NAME
+    )

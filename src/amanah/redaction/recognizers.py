@@ -9,8 +9,10 @@ tried, longest first. Street addresses are in :mod:`.addresses`.
 
 from __future__ import annotations
 
+import datetime
 import ipaddress
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 
 from .context import Cues
@@ -25,7 +27,14 @@ from .names import (
     next_trigger,
     surnames,
 )
-from .spoken import NUMBER_WORDS, NUMBER_WORDS_RE, by_first_letter, number_chunks
+from .spoken import (
+    IDENTITY,
+    NUMBER_WORDS,
+    NUMBER_WORDS_RE,
+    OffsetMap,
+    by_first_letter,
+    number_chunks,
+)
 from .validators import (
     card_brand,
     iban_ok,
@@ -102,7 +111,7 @@ def classify_digits(
         if n in (3, 4) and "-" not in raw and "." not in raw:
             return (0, 0, "CARD_CVV", 0.9)
         return (0, 0, "SECRET", 0.75) if 5 <= n <= 8 and not plus else None
-    if cue == "SECRET" and 4 <= n <= 8 and not plus:
+    if cue == "SECRET" and 4 <= n <= 8 and not plus and "." not in raw:  # not "at 10.30"
         return (0, 0, "SECRET", 0.9)
     if cue == "EXPIRY" and not (13 <= n <= 19 and is_card(digits)):
         return None
@@ -161,6 +170,27 @@ def classify_digits(
     return None
 
 
+_NANP_RE = re.compile(r"^1?[2-9]\d{2}[2-9]\d{6}$")
+
+
+def _bare_phone(raw: str, digits: str, spoken: bool) -> Candidate | None:
+    """A phone with no cue before it (or only "number"), from its shape alone.
+
+    A Singapore mobile (8 digits from 8 or 9) is rarely anything else; a US number
+    when written in its own format ("(415) 555-2671": the 555 range phonenumbers
+    rejects) or read out digit by digit ("three one two five five five ...").
+    """
+    n = len(digits)
+    if n == 8 and digits[0] in "89" and "." not in raw and phone_ok(raw, ("SG",)):
+        return (0, 0, "PHONE_NUMBER", 0.8)
+    if n in (10, 11) and _NANP_RE.match(digits):
+        if len(raw) > n and _US_FMT_RE.match(raw) and "." not in raw:
+            return (0, 0, "PHONE_NUMBER", 0.8)
+        if spoken and phone_ok(raw, ("US",)):
+            return (0, 0, "PHONE_NUMBER", 0.75)
+    return None
+
+
 def _country_code_phone(raw: str, digits: str, cue: str | None, regions: tuple[str, ...]) -> bool:
     """A number said with its country code but no "+": "62 812 3456 7890", "6591234567".
 
@@ -197,14 +227,68 @@ def has_number(text: str) -> bool:
     return _HAS_NUMBER_RE.search(text) is not None
 
 
-def numbers(text: str, cues: Cues, regions: tuple[str, ...]) -> Iterator[Candidate]:
+def numbers(
+    text: str, cues: Cues, regions: tuple[str, ...], offsets: OffsetMap = IDENTITY
+) -> Iterator[Candidate]:
+    """Numbers of ``text``; ``offsets`` (from :func:`normalise`) tells runs read out in words."""
+    pieces: list[tuple[int, int, str]] = []  # plain digit groups, for cards read in pieces
     for m in NUM_RUN_RE.finditer(text):
         run = m.group().rstrip(" .-/")
         groups = [(g.start(), g.end()) for g in _GROUP_RE.finditer(run)]
+        if _PIECE_RE.match(run):
+            pieces.append((m.start(), m.start() + len(run), "".join(run[a:b] for a, b in groups)))
         if sum(e - s for s, e in groups) < 3:
             continue
+        s, e = offsets.span(m.start(), m.start() + len(run))
+        spoken = e - s != len(run)
         memo: dict[tuple[int, int], Candidate | None] = {}
-        yield from _classify_run(text, run, m.start(), groups, 0, len(groups), cues, regions, memo)
+        yield from _classify_run(
+            text, run, m.start(), groups, 0, len(groups), cues, (regions, spoken), memo
+        )
+    if len(pieces) > 1:
+        yield from _card_in_pieces(text, pieces, cues)
+
+
+# A piece of a card read out in parts: "first four are 4883" ... "then 0906 7171".
+_PIECE_RE = re.compile(r"^\d{2,6}(?:[ -]\d{2,6})*$")
+# Between two pieces: a few words ("then", "next four", "sorry the line cut, last four"),
+# no digits, no sentence end.
+_PIECE_GAP_RE = re.compile(r"[^\d.?!/:]{1,40}")
+_PIECE_GAP_CUES = frozenset(["NEG", "CARD", "SECRET"])  # "last four", "card", "the code"
+
+
+def _card_in_pieces(
+    text: str, pieces: list[tuple[int, int, str]], cues: Cues
+) -> Iterator[Candidate]:
+    """Digit groups a few words apart that together make a valid card number (Luhn and a
+    card scheme's prefix and length): each group is a piece of it. A lone "last four 2003"
+    never makes a card; a card read in pieces around "last four" does."""
+    i = 0
+    while i < len(pieces) - 1:
+        best = 0
+        digits = pieces[i][2]
+        for j in range(i + 1, len(pieces)):
+            gap_start, gap_end = pieces[j - 1][1], pieces[j][0]
+            if (
+                _PIECE_GAP_RE.fullmatch(text, gap_start, gap_end) is None
+                or len(digits := digits + pieces[j][2]) > 19
+            ):
+                break
+            k = bisect_right(cues.starts, gap_start)
+            if any(
+                c not in _PIECE_GAP_CUES
+                for c, st in zip(cues.cats[k:], cues.starts[k:], strict=False)
+                if st < gap_end
+            ):
+                break
+            if len(digits) >= 13 and is_card(digits):
+                best = j
+        if not best:
+            i += 1
+            continue
+        for a, b, _ in pieces[i : best + 1]:
+            yield (a, b, "CREDIT_CARD", 0.95)
+        i = best + 1
 
 
 def _window(
@@ -215,11 +299,14 @@ def _window(
     i: int,
     j: int,
     cues: Cues,
-    regions: tuple[str, ...],
+    how: tuple[tuple[str, ...], bool],
     memo: dict[tuple[int, int], Candidate | None],
 ) -> Candidate | None:
+    """The candidate for groups[i:j] of ``run``; ``how``: the phone regions, and whether
+    the run was read out in words."""
     if (i, j) in memo:
         return memo[(i, j)]
+    regions, spoken = how
     result = None
     s = groups[i][0]
     if i == 0 and run.startswith(("+", "(+")):
@@ -239,6 +326,8 @@ def _window(
             cue = "CVV"  # "card 4111..., exp 12/27, code 737"
         elif cue is None and cues.number_near(base + s):
             cue = "NUMBER"
+        elif cue == "PHONE" and len(digits) <= 6 and _code_near(cues, base + s):
+            cue = "SECRET"  # "kode verifikasi dari SMS: 7319": the channel, not a phone number
         # "the one ending 4417, not 4111 ...": a negative cue is about the first number after
         # it; but "tracking number 1Z 999 AA1 01 2345 6784" is one code, read in pieces
         weak = cue in ("NEG", "AMOUNT") and before and _other_number(text[cue_end:base])
@@ -249,12 +338,19 @@ def _window(
             found = found if found is not None and found[3] >= 0.85 else None
         else:
             found = classify_digits(run[s:e], digits, cue, regions)
+            if found is None and cue in (None, "NUMBER") and i == 0 and j == len(groups):
+                found = _bare_phone(run[s:e], digits, spoken)
         if found is not None and found[2] == "CARD_CVV" and _joined(run, s, e):
             found = None  # "1-800", "3.14": a piece of a longer written number
         if found is not None:
             result = (base + s, base + e, found[2], found[3])
     memo[(i, j)] = result
     return result
+
+
+def _code_near(cues: Cues, start: int) -> bool:
+    """A one-time code's cue before a phone cue: "the code sent to my phone is 551204"."""
+    return cues.near(start, "SECRET") or cues.near(start, "SECCODE")
 
 
 def _joined(run: str, s: int, e: int) -> bool:
@@ -270,7 +366,7 @@ def _classify_run(
     lo: int,
     hi: int,
     cues: Cues,
-    regions: tuple[str, ...],
+    how: tuple[tuple[str, ...], bool],
     memo: dict[tuple[int, int], Candidate | None],
 ) -> Iterator[Candidate]:
     """Longest sub-run of groups[lo:hi] that validates (then any that classifies); recurse."""
@@ -280,14 +376,14 @@ def _classify_run(
                 j = i + width
                 if i == 1 and run.startswith(("+", "(+")):
                     continue  # never split a number from its country code
-                found = _window(text, run, base, groups, i, j, cues, regions, memo)
+                found = _window(text, run, base, groups, i, j, cues, how, memo)
                 if found is None or found[3] < floor:
                     continue
                 yield found
                 if i > lo:
-                    yield from _classify_run(text, run, base, groups, lo, i, cues, regions, memo)
+                    yield from _classify_run(text, run, base, groups, lo, i, cues, how, memo)
                 if j < hi:
-                    yield from _classify_run(text, run, base, groups, j, hi, cues, regions, memo)
+                    yield from _classify_run(text, run, base, groups, j, hi, cues, how, memo)
                 return
 
 
@@ -343,6 +439,9 @@ def formatted(text: str, cues: Cues, digits: bool = True) -> Iterator[Candidate]
         " dot " in low or " titik " in low
     ):
         yield from _spoken_emails(text, low)
+    if ("mail" in low or "surel" in low) and _JOINER_WORD_RE.search(low) is not None:
+        for m in _EMAIL_FRAGMENT_RE.finditer(low):
+            yield (m.start("f"), m.end("f"), "EMAIL_ADDRESS", 0.7)
     for m in IPV4_RE.finditer(text) if digits and text.count(".") >= 3 else ():
         if ipv4_ok(m.group().split(".")) and cues.closest(m.start(), m.end()) != "NEG":
             yield (m.start(), m.end(), "IP_ADDRESS", 0.95)
@@ -367,6 +466,18 @@ def formatted(text: str, cues: Cues, digits: bool = True) -> Iterator[Candidate]
             yield (m.start(), m.end(), "PASSPORT", 0.9)
 
 
+_NOT_LOCAL = FUNCTION_WORDS | frozenset(["me", "us", "him", "her", "them", "saya", "aku", "kami"])
+# The start of an address read out and cut off ("the email is r dot k underscore", and
+# the rest in the next turn): after an email cue, words joined by a spoken "dot" or
+# "underscore", up to the end of the text or a pause (a comma, "..."). Over lower case.
+_JOINER = r"(?:dot|titik|underscore|garis\s+bawah|dash|hyphen|strip|minus)"
+_JOINER_WORD_RE = re.compile(rf"\s{_JOINER}(?![\w])")
+_EMAIL_FRAGMENT_RE = re.compile(
+    r"(?<![\w])(?:e-?mail|surel)(?:\s?nya|ku)?(?:\s+(?:address|alamat))?"
+    r"(?:(?<=nya)|(?<=ku)|(?:\s+(?:is|adalah|itu|saya|aku|nya|yaitu|yakni|tuh))+\s*:?|\s*:)\s+"
+    rf"(?P<f>[a-z0-9]{{1,20}}(?:\s{_JOINER}(?:\s[a-z0-9]{{1,20}})?)+)"
+    r"(?=\s*(?:$|[,;…]|\.\.|\s(?:hang|wait|sorry|sebentar|bentar|tunggu|eh|uh|um)\b))"
+)
 _SPOKEN_AT_RE = re.compile(r"\s(?:at|et|@|keong)\s", re.IGNORECASE)
 
 
@@ -389,6 +500,9 @@ def _spoken_emails(text: str, low: str) -> Iterator[Candidate]:
                 low if ascii_text else text, m.end(), hi
             )
         if m is not None and m.start() <= at.start():
+            if text[m.start() : at.start()].strip().lower() in _NOT_LOCAL:
+                done = at.end()  # "email me at john dot smith at ...": "me" is no address
+                continue
             done = m.end()
             yield (_email_start(text, m.start()), m.end(), "EMAIL_ADDRESS", 0.8)
 
@@ -439,8 +553,8 @@ DATE_RE = re.compile(
     re.IGNORECASE,
 )
 EXPIRY_RE = re.compile(
-    r"(?<![\w/.-])(?:(?:0?[1-9]|1[0-2])\s?[/\-]\s?(?:20)?\d{2}"
-    rf"|{_MONTHS}\s(?:20)?\d{{2}}|(?:0[1-9]|1[0-2])\s(?:20)?\d{{2}}"
+    r"(?<![\w/.-])(?:(?:0?[1-9]|1[0-2])\s?[/\-]\s?['’]?(?:20)?\d{2}"
+    rf"|{_MONTHS},?\s(?:of\s)?['’]?(?:20)?\d{{2}}|(?:0[1-9]|1[0-2])\s(?:20)?\d{{2}}"
     r"|(?:0[1-9]|1[0-2]|[1-9])(?:2\d|3\d))(?![\w/])",
     re.IGNORECASE,
 )
@@ -454,10 +568,44 @@ _EXPIRY_AFTER_CARD_RE = re.compile(
 )
 
 
+# A full date with a year long past, and no cue: "find my file under 1979-06-30", "Sarah Lee,
+# 14/02/1987". Events that far back are rare in a contact centre, unless a word says so.
+_BIRTH_YEAR_MAX = datetime.date.today().year - 15
+_YEAR4_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def _old_year(text: str) -> bool:
+    return any(int(y) <= _BIRTH_YEAR_MAX for y in _YEAR4_RE.findall(text))
+
+
+_EVENT_BEFORE_RE = re.compile(
+    r"(?i:\b(?:on|pada|since|sejak|from|dari|until|till|to|sampai|hingga|in|di|at|per|tanggal|tgl|"
+    r"dated|by|before|after|sebelum|setelah|sesudah|between|antara|of)\s*$|\b(?:opened|joined|"
+    r"started|registered|issued|moved|married|graduated|purchased|bought|signed|renewed|expired|"
+    r"closed|paid|daftar|didaftarkan|dibuka|bergabung|menikah|pindah|lulus|terbit|diterbitkan|beli|"
+    r"dibeli|transfer|bayar|dibayar|ditutup|tutup)\b)"
+)
+
+
+_NOT_BIRTH_CUES = frozenset(["NEG", "AMOUNT", "EXPIRY"])
+
+
+def _bare_birth_date(text: str, m: re.Match[str], cues: Cues) -> bool:
+    """A full date with a four-digit year at least 15 years back, no cue near it, and no
+    word before it that makes it an event ("on", "since", "opened", "sejak")."""
+    if not _old_year(m.group()) or cues.closest(m.start(), m.end()) in _NOT_BIRTH_CUES:
+        return False
+    return _EVENT_BEFORE_RE.search(text, max(0, m.start() - 40), m.start()) is None
+
+
 def dates(text: str, cues: Cues) -> Iterator[Candidate]:
-    for m in _finditer(DATE_RE, _DATE_LOW_RE, text) if cues.has("DOB") else ():
-        if cues.closest(m.start(), m.end()) == "DOB":
-            yield (m.start(), m.end(), "DATE_OF_BIRTH", 0.9)
+    dob = cues.has("DOB")
+    if dob or _old_year(text):
+        for m in _finditer(DATE_RE, _DATE_LOW_RE, text):
+            if dob and cues.closest(m.start(), m.end()) == "DOB":
+                yield (m.start(), m.end(), "DATE_OF_BIRTH", 0.9)
+            elif _bare_birth_date(text, m, cues):
+                yield (m.start(), m.end(), "DATE_OF_BIRTH", 0.6)
     if "/" in text and (cues.has("CARD") or cues.has("CVV")):
         for m in _EXPIRY_AFTER_CARD_RE.finditer(text):
             yield (m.start("e"), m.end("e"), "CARD_EXPIRY", 0.8)
@@ -467,7 +615,7 @@ def dates(text: str, cues: Cues) -> Iterator[Candidate]:
     if not cues.has("EXPIRY"):
         return
     for m in _finditer(EXPIRY_RE, _EXPIRY_LOW_RE, text):
-        if _expiry_cued(cues, m.start(), m.end()):
+        if _expiry_cued(text, cues, m.start(), m.end()):
             yield (m.start(), m.end(), "CARD_EXPIRY", 0.9)
             cvv = _CVV_AFTER_EXPIRY_RE.match(text, m.end())
             if cvv is not None and (cues.has("CARD") or cues.has("CVV")):
@@ -480,12 +628,19 @@ _CVV_AFTER_EXPIRY_RE = re.compile(
 )
 
 
-def _expiry_cued(cues: Cues, start: int, end: int) -> bool:
+# "last four 2003, expiry 10/29": digits of a card named by their place say it is a card.
+_CARD_DIGITS_RE = re.compile(
+    r"(?i)\b(?:(?:last|first|next|final) (?:four|4|six|6)|(?:empat|4) (?:digit|angka) "
+    r"(?:terakhir|pertama))\b"
+)
+
+
+def _expiry_cued(text: str, cues: Cues, start: int, end: int) -> bool:
     """An expiry cue is closest, and it is about a card: "promo code SAVE20 expires 12/31"
     (a negative cue just before, no card cue anywhere) is not a card expiry."""
     if cues.closest(start, end, before=40) != "EXPIRY":
         return False
-    if cues.has("CARD") or cues.has("CVV"):
+    if cues.has("CARD") or cues.has("CVV") or _CARD_DIGITS_RE.search(text, 0, start):
         return True
     return not (cues.near(start, "NEG", before=45) or cues.near(start, "AMOUNT", before=45))
 
@@ -493,7 +648,19 @@ def _expiry_cued(cues: Cues, start: int, end: int) -> bool:
 # Spoken dates: "the fifth of May nineteen ninety", "May 5th, nineteen ninety",
 # "lima Mei sembilan belas sembilan puluh", expiry "twelve twenty seven".
 _NW = NUMBER_WORDS_RE
-_DAY = rf"(?:\d{{1,2}}{_ORD}|{_NW})"
+# A day said in words, and no more ("march the third sixty nine": the day is "third").
+_DAY_UNIT = (
+    r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|one|two|three|four|five|six|"
+    r"seven|eight|nine|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan)"
+)
+_DAY_NW = (
+    rf"(?i:(?:twenty|thirty|(?:dua|tiga)\s+puluh)(?:[\s-]+{_DAY_UNIT})?"
+    r"|(?:tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|"
+    r"eighteenth|nineteenth|twentieth|thirtieth|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|sepuluh|sebelas)"
+    rf"|(?:dua|tiga|empat|lima|enam|tujuh|delapan|sembilan)\s+belas|{_DAY_UNIT})(?![\w])"
+)
+_DAY = rf"(?:\d{{1,2}}{_ORD}|{_DAY_NW})"
 _YEAR = rf"(?:(?:19|20)\d{{2}}|{_NW})"
 SPOKEN_DOB_RE = re.compile(
     rf"(?<![\w])(?:(?i:the|tanggal|tgl\.?)\s+)?(?:(?P<d>{_DAY})(?:\s+(?i:of))?\s+(?P<m>{_MONTHS})"
@@ -528,8 +695,8 @@ def _spoken_year(value: str) -> int | None:
     chunks = number_chunks(value)
     if not chunks:
         return None
-    if len(chunks) == 1:
-        return chunks[0] if chunks[0] >= 1900 else None
+    if len(chunks) == 1:  # "nineteen ninety" is two chunks; "eighty five", "ninety": 19xx
+        return chunks[0] if chunks[0] >= 1900 else 1900 + chunks[0] if chunks[0] >= 20 else None
     if len(chunks) == 2 and chunks[0] in (19, 20):
         return chunks[0] * 100 + chunks[1]
     return None
@@ -600,7 +767,7 @@ def spoken_dates(text: str, cues: Cues) -> Iterator[Candidate]:
                     (len(chunks) == 2 and 20 <= chunks[1] <= 39)
                     or (len(chunks) == 3 and chunks[1] == 20 and 20 <= chunks[2] <= 39)
                 )
-            if ok and _expiry_cued(cues, m.start(), m.end()):
+            if ok and _expiry_cued(text, cues, m.start(), m.end()):
                 yield (m.start(), m.end(), "CARD_EXPIRY", 0.9)
 
 
@@ -609,22 +776,78 @@ PASSWORD_RE = re.compile(
     # grouped by first letter: the scan rejects most places with one test
     # (the word-start test comes after the first letter, "p(?<![\w]p)": a leading look-behind
     # would cost a test at every position of the text)
-    r"(?i:p(?<![\w]p)(?:ass\s?word(?:nya|ku)?|asscode(?:nya)?|ass\s?nya|ass(?=\s*:)|wd?(?:nya)?|"
-    r"in(?:nya|ku)?)|k(?<![\w]k)(?:ata\s+kunci(?:nya)?|ata\s?sandi(?:nya|ku)?)|s(?<![\w]s)(?:andi"
-    r"(?:nya|ku)?|ecret[\s_-]?key)|a(?<![\w]a)(?:pi|ccess)[\s_-]?(?:key|token))(?![\w])"
+    r"(?i:p(?<![\w]p)(?:ass\s?word(?:nya|ku)?|asscode(?:nya)?|ass\s?phrase|ass\s?nya|ass(?=\s*:)|"
+    r"wd?(?:nya)?|in(?:nya|ku)?|ertanyaan\s+keamanan(?:nya)?)|k(?<![\w]k)(?:ata\s+kunci(?:nya)?|"
+    r"ata\s?sandi(?:nya|ku)?|ata\s+rahasia(?:nya)?)|s(?<![\w]s)(?:andi(?:nya|ku)?|ecret[\s_-]?key|"
+    r"ecret\s+(?:word|answer|question)|ecurity\s+(?:question|answer)s?)|a(?<![\w]a)(?:pi|ccess)"
+    r"[\s_-]?(?:key|token)|m(?<![\w]m)emorable\s+(?:word|answer|phrase)|j(?<![\w]j)awaban(?:nya)?"
+    r"(?:\s+(?:pertanyaan\s+)?keamanan(?:nya)?))(?![\w])"
     # "the passcode for the app is X", "sandi internet banking saya X", "password wifi nya X"
     r"(?:(?:\s+[\w\-]{1,12}){1,3}?(?=\s+(?i:is|was|adalah|itu|saya|aku|ku|nya|yang|baru|"
     r"sekarang)(?![\w])|\s*:))?"
-    r"(?:\s+(?i:saya|aku|ku|nya|baru|lama|is|was|adalah|itu|yang\s+baru|my|new|old|sekarang|to|as|"
-    r"jadi|menjadi)(?![\w])|\s*:|'s)"
+    r"(?:\s+(?i:saya|aku|ku|nya|baru|lama|is|was|adalah|itu|yang\s+(?:baru|lama)|my|new|old|"
+    r"sekarang|to|as|jadi|menjadi|sebelumnya|sebelum\s+ini|dulu|dulunya|tadinya|previously|before|"
+    r"earlier|currently|originally)(?![\w])|\s*:|'s)"
     r"{0,3}"
     r"\s*[:=]?\s*[\"'“‘]?(?P<v>[^\s,;\"'“”‘’]{4,64})"
 )
-# A password read out: "sunflower 123" (digits said after it), "capital T, i, g, e, r".
-_SPELLED_RE = re.compile(
-    r"(?:[\s,]+(?:\d+|[A-Za-z](?![\w'])|(?i:capital|caps|huruf\s+(?:besar|kecil)|underscore|"
-    r"hash|pagar|tanda\s+seru|exclamation(?:\s+mark)?|at\s+sign)(?![\w])))+"
-)
+# A password read out: "sunflower 123" (digits said after it), "capital T, i, g, e, r",
+# "capital m mango exclamation twenty twenty four", "huruf besar B budi tanda seru".
+_SPELL_TOKEN_RE = re.compile(r"[\s,]+([^\s,]+)")
+# Words that say a letter's case or a symbol (or half of one: "tanda seru", "at sign").
+_SPELL_MARKERS = frozenset(
+    ["capital", "caps", "uppercase", "lowercase", "small", "huruf", "besar", "kecil", "underscore",
+     "hash", "hashtag", "pagar", "tanda", "seru", "exclamation", "mark", "sign", "dollar", "star",
+     "bintang", "asterisk", "garis", "bawah", "dash", "hyphen", "strip", "dot", "titik", "plus",
+     "ampersand", "percent", "persen", "slash", "garing", "tilde", "caret", "symbol", "simbol",
+     "angka", "number"]
+)  # fmt: skip
+_CASE_MARKERS = frozenset(["capital", "caps", "uppercase", "huruf", "besar", "kecil", "small"])
+_NUMBER_WORD_SET = frozenset(NUMBER_WORDS)
+
+
+def _spell_kind(core: str, nxt: str) -> str:
+    """The kind of one word after a password: ``s`` a spelled piece (digits, a letter, a
+    number or symbol word), ``w`` a plain word, empty for a word that ends it ("and", "kak")."""
+    low = core.lower()
+    if core.isdigit() or (len(core) == 1 and core.isalpha()):
+        return "s"
+    if low in _SPELL_MARKERS or low in _NUMBER_WORD_SET or (low == "at" and nxt == "sign"):
+        return "s"
+    if core.isalpha() and low not in FUNCTION_WORDS and low not in _NOT_SECRET:
+        return "w"
+    return ""
+
+
+def _spelled_end(text: str, end: int, spelling: bool) -> int:
+    """Where a password read out piece by piece ends, from ``end`` (the end of its start).
+
+    Plain words join only once a case or symbol word has been said ("capital m mango"),
+    and only right after a spelled piece; punctuation closing a piece ends it.
+    """
+    toks = []
+    pos = end
+    while len(toks) < 16 and (m := _SPELL_TOKEN_RE.match(text, pos)) is not None:
+        toks.append(m)
+        pos = m.end()
+    prev = "s" if spelling else "w"
+    for i, m in enumerate(toks):
+        raw = m.group(1)
+        core = raw.rstrip(".?!;:)")
+        nxt = toks[i + 1].group(1).lower().rstrip(".?!;:)") if i + 1 < len(toks) else ""
+        kind = _spell_kind(core, nxt) if core else ""
+        if kind == "w" and not (spelling and prev == "s"):
+            break
+        if kind == "":
+            break
+        spelling = spelling or core.lower() in _CASE_MARKERS
+        prev = kind
+        end = m.start(1) + len(core)
+        if len(core) < len(raw):
+            break
+    return end
+
+
 _PASSWORD_LOW_RE = _for_lowered(PASSWORD_RE)
 _NOT_SECRET = frozenset(
     [
@@ -697,7 +920,8 @@ _NOT_SECRET = frozenset(
 
 # "password is X", "password: X", and the Indonesian "sandinya X", "kata sandi saya X".
 _MARKED_RE = re.compile(
-    r"(?i)(?:\b(?:is|adalah|itu|saya|ku|nya|sekarang)|(?:sandi|word|code)nya|'s|[:=])\s*$"
+    r"(?i)(?:\b(?:is|adalah|itu|saya|ku|nya|sekarang|sebelumnya|dulu|tadinya|previously)|"
+    r"(?:sandi|word|code)nya|'s|[:=])\s*$"
 )
 
 
@@ -715,9 +939,9 @@ def secrets(text: str, cues: Cues) -> Iterator[Candidate]:
         value = text[start : m.end("v")].rstrip(".?)")
         low = value.lower()
         if low in _SPELL_WORDS:
-            more = _SPELLED_RE.match(text, start - 1)
-            if more is not None:
-                yield (start, more.end(), "SECRET", 0.85)
+            end = _spelled_end(text, start + len(value), True)
+            if end > start + len(value):
+                yield (start, end, "SECRET", 0.85)
             continue
         if low in _NOT_SECRET or (value.isdigit() and len(value) < 4) or low in FUNCTION_WORDS:
             continue
@@ -732,8 +956,7 @@ def secrets(text: str, cues: Cues) -> Iterator[Candidate]:
             value = raw.rstrip(".?)")
         end = start + len(value)
         if len(value) == len(raw):  # nothing stripped: the password may go on, spelled
-            more = _SPELLED_RE.match(text, end)
-            end = more.end() if more is not None else end
+            end = _spelled_end(text, end, False)
         yield (start, end, "SECRET", 0.85)
 
 

@@ -35,16 +35,22 @@ _PAIR_TENS = {
 }  # fmt: skip
 _ID_SUFFIXES = frozenset(["belas", "puluh"])
 _JOINERS = frozenset(["dash", "hyphen", "strip"])  # "four eight two dash nine one three"
+# "one nine two dot one six eight dot ...": a dot between two numbers is written as one
+_DOTS = frozenset(["dot", "titik", "point"])
 _WORDS = sorted(
-    [*DIGIT_WORDS, *_REPEAT, *_PAIR_TEENS, *_PAIR_TENS, *_ID_SUFFIXES, *_JOINERS, "plus"],
+    [*DIGIT_WORDS, *_REPEAT, *_PAIR_TEENS, *_PAIR_TENS, *_ID_SUFFIXES, *_JOINERS, *_DOTS, "plus"],
     key=len,
     reverse=True,
 )
-# A run opens with a digit, a digit word, "double"/"triple" or "plus"; pairs ("thirty
-# four"), teens and "dash" only continue one (so the scan for runs stays cheap).
+# A run opens with a digit, a digit word, "double"/"triple" or "plus" (or a teen before a
+# dot: "ten dot zero dot ..."); pairs ("thirty four"), teens and "dash" only continue one
+# (so the scan for runs stays cheap).
 _START_WORDS = sorted([*DIGIT_WORDS, *_REPEAT, "plus"], key=len, reverse=True)
+_TEEN_DOT = (
+    r"(?:" + "|".join(sorted(_PAIR_TEENS, key=len, reverse=True)) + r")(?=\s(?:dot|titik)\s)"
+)
 _TOKEN = r"(?:(?:" + "|".join(_WORDS) + r")(?![\w])|\d+(?![\w]))"
-_START = r"(?:(?:" + "|".join(_START_WORDS) + r")(?![\w])|\d+(?![\w]))"
+_START = r"(?:(?:" + "|".join(_START_WORDS) + r")(?![\w])|" + _TEEN_DOT + r"|\d+(?![\w]))"
 # A run: tokens separated by spaces, commas, hyphens or dots (pauses in a transcript).
 RUN_RE = re.compile(r"(?<![\w])" + _START + r"(?:[\s,.\-–—…]{1,3}" + _TOKEN + r")+", re.IGNORECASE)
 _TOK_RE = re.compile(_TOKEN, re.IGNORECASE)
@@ -69,7 +75,12 @@ def by_first_letter(words: list[str]) -> str:
 # The same patterns for ASCII text, matched case-sensitively against its lower-cased
 # copy (same offsets, same answers as IGNORECASE, several times faster).
 _TOKEN_LOW = r"(?:(?:" + by_first_letter(_WORDS) + r")(?![\w])|\d+(?![\w]))"
-_START_LOW = r"(?:(?:" + by_first_letter(_START_WORDS) + r")(?![\w])|\d+(?![\w]))"
+_TEEN_DOT_LOW = (
+    r"(?:" + by_first_letter(sorted(_PAIR_TEENS, key=len, reverse=True)) + r")(?=\s(?:dot|titik)\s)"
+)
+_START_LOW = (
+    r"(?:(?:" + by_first_letter(_START_WORDS) + r")(?![\w])|" + _TEEN_DOT_LOW + r"|\d+(?![\w]))"
+)
 _RUN_LOW_RE = re.compile(r"(?<![\w])" + _START_LOW + r"(?:[\s,.\-–—…]{1,3}" + _TOKEN_LOW + r")+")
 _HAS_WORD_LOW_RE = re.compile(
     r"\b(?:" + by_first_letter([w for w in _START_WORDS if len(w) > 2]) + r")\b"
@@ -100,9 +111,10 @@ def _fold(token: str) -> str:
     return token.casefold().replace("i\u0307", "i").replace("ı", "i")
 
 
-_PLUS, _REP, _SKIP, _TEEN, _TENS = range(5)
+_PLUS, _REP, _SKIP, _TEEN, _TENS, _DOT = range(6)
 _KIND = {
     "plus": _PLUS,
+    **{w: _DOT for w in _DOTS},
     **{w: _REP for w in _REPEAT},
     **{w: _SKIP for w in (*_ID_SUFFIXES, *_JOINERS)},
     **{w: _TEEN for w in _PAIR_TEENS},
@@ -112,8 +124,9 @@ _KIND = {
 
 # Over the lower-cased run; may also find them inside words ("seventeen"): then the full
 # parse runs, which gives the same answer, only slower.
+_NOT_AFTER_DOT = frozenset([_PLUS, _SKIP, _DOT])
 _PAIR_WORDS_RE = re.compile(
-    by_first_letter(sorted([*_PAIR_TEENS, *_PAIR_TENS, *_ID_SUFFIXES, *_JOINERS], key=len))
+    by_first_letter(sorted([*_PAIR_TEENS, *_PAIR_TENS, *_ID_SUFFIXES, *_JOINERS, *_DOTS], key=len))
 )
 
 
@@ -172,6 +185,11 @@ def _digits_of(run: str) -> tuple[str, int, list[tuple[int, int, str, bool]]] | 
             continue
         elif kind == _SKIP:
             continue  # a stray "belas"/"puluh", or "dash": part of the run, says no digit
+        elif kind == _DOT:
+            after_number = out and out[-1][2] not in ("+", ".")
+            if after_number and i < n and _KIND.get(toks[i][2]) not in _NOT_AFTER_DOT:
+                out.append((start, end, ".", False))  # between two numbers only
+            continue
         elif kind == _TEEN:
             digits = _PAIR_TEENS[tok]
             words += 1
@@ -192,8 +210,10 @@ def _digits_of(run: str) -> tuple[str, int, list[tuple[int, int, str, bool]]] | 
             out.append((start, end, digits, written))
         pending = 1
         rep_start = None
+    while out and out[-1][2] == ".":  # "one two three dot" (then a word): no dot at the end
+        out.pop()
     total = "".join(t[2] for t in out).lstrip("+")
-    if words < 2 or len(total) < 3:
+    if words < 2 or len(total.replace(".", "")) < 3:
         return None
     if out[0][2] == "+":
         total = "+" + total
@@ -283,7 +303,7 @@ def normalise(text: str) -> tuple[str, OffsetMap]:
                     pieces.append(" ")
                     starts.append(base + te)
                     ends.append(base + te + 1)
-        pos = m.end()
+        pos = base + tokens[-1][1]  # a trailing "dash"/"dot" stays text
     if not changed:
         return text, IDENTITY
     pieces.append(text[pos:])

@@ -10,7 +10,7 @@ caller replaces what it showed (chat UIs and transcript stores can edit a
 message; holding messages back would delay every chat turn).
 
 So that the first half is not shown in clear while the caller waits for the
-second, a trailing run of four or more digits right after a context cue
+second, a trailing run of three or more digits right after a context cue
 ("card", "nomor kartu", "NIK", "rekening", "OTP", ...) is masked provisionally
 with the cue's type (score 0.5). A turn's entities only ever grow: a later
 window never un-redacts a span.
@@ -183,8 +183,8 @@ class StreamRedactor:
         kind = _CUE_TYPE.get(Cues(norm).closest(last.start(), last.end()) or "")
         if kind is None:
             return []
-        if sum(c.isdigit() for c in last.group()) < (3 if kind == "SECRET" else 4):
-            return []  # an OTP is read out in halves of three
+        if sum(c.isdigit() for c in last.group()) < 3:
+            return []  # three digits: an OTP's half, the first words of "tujuh tiga kosong ..."
         s, e = offsets.span(last.start(), last.end())
         if s < begin:
             return []
