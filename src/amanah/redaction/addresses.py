@@ -24,16 +24,16 @@ from .spoken import NUMBER_WORDS_RE, by_first_letter
 
 _ID_KEYS = (
     r"No|Nomor|Nmr|RT|RW|Blok|Blk|Kelurahan|Kel|Kecamatan|Kec|Kabupaten|Kab|Kota|Lt|Lantai|Unit|"
-    r"Kavling|Kav|Desa|Dusun"
+    r"Kavling|Kav|Desa|Dusun|Sektor|Sector|Tahap|Fase"
 )
 _CAPW = rf"(?!(?i:{_ID_KEYS})\b)[A-Z0-9][\w.'\-/]*"
 # Chat addresses are often typed in lower case ("jl mawar no 12"): lower-case street
 # words count when a house number follows them.
 _LOWW = rf"(?!(?i:{_ID_KEYS})\b)[a-z][a-z'\-]*"
-_NO_KEY = r"(?i:no\.?|nomor|nmr\.?|blok)"
+_NO_KEY = r"(?i:no\.?|nomor|nmr\.?|blok|sektor|sector|tahap|fase)"
 _STREET_NAME = (
     rf"(?:{_CAPW}(?:\s{_CAPW}){{0,4}}"
-    rf"|{_LOWW}(?:\s{_LOWW}){{0,4}}(?=\s{_NO_KEY}?\s?\d|\s{_NO_KEY}\s{NUMBER_WORDS_RE}"
+    rf"|{_LOWW}(?:\s{_LOWW}){{0,5}}(?=\s{_NO_KEY}?\s?\d|\s{_NO_KEY}\s{NUMBER_WORDS_RE}"
     r"|\s(?i:blok|blk)\s[A-Za-z0-9]{1,3}(?![\w])))"
 )
 # Towns and cities typed in lower case after a street ("... nomor 19 jakarta selatan").
@@ -57,8 +57,9 @@ _PLACE = (
 )
 _ID_PART = (
     r"(?:,?\s*(?i:No\.?|Nomor|Nmr\.?|Blok|Blk\.?|RT\.?|RW\.?|Kel\.?|Kelurahan|Kec\.?|Kecamatan|"
-    r"Kab\.?|Kabupaten|Kota|Desa|Dusun|Lantai|Lt\.?|Unit|Kav\.?|Kavling)(?:(?<=\.)|(?![A-Za-z]))\s*"
-    rf"(?:\d+[A-Za-z]?(?![\w])|{NUMBER_WORDS_RE}|[A-Za-z][\w.\-]*(?:\s\d{{1,4}}[A-Za-z]?(?![\w]))?)"
+    r"Kab\.?|Kabupaten|Kota|Desa|Dusun|Lantai|Lt\.?|Unit|Kav\.?|Kavling|Sektor|Sector|Tahap|"
+    r"Fase)(?:(?<=\.)|(?![A-Za-z]))\s*"
+    rf"(?:\d+(?:\.\d+)?[A-Za-z]?(?![\w])|{NUMBER_WORDS_RE}|[A-Za-z][\w.\-]*(?:\s\d{{1,4}}[A-Za-z]?(?![\w]))?)"
     r"(?:\s?[/-]\s?(?i:RW\.?\s*)?\d+[A-Za-z]?)?"
     rf"(?:\s(?!(?i:{_ID_KEYS})\b)(?:[A-Z][\w]+|[a-z]{{3,}}(?![\w'-]))){{0,3}})"
 )
@@ -162,7 +163,10 @@ _ADDRESS_CUES = (
     r"lama|tinggal|domisili|penagihan|surat|ktp|sekarang)(?![\w]))?(?:\s+(?:di|ke|adalah|yaitu)(?![\w]))?"
     r"|(?:(?:home|billing|delivery|mailing|new|postal|shipping|current|street|old)\s+)?address"
     r"(?:\s+(?:is|was)(?![\w]))?"
-    r"|i\s+live\s+(?:at|on|in)|i\s+stay\s+at|i(?:'ve|\s+have)?\s+moved\s+to|tinggal\s+di"
+    r"|(?:rumah|apartemen|apartment|kos|kost|kosan|kontrakan|tempat\s+tinggal)(?:ku|nya)?"
+    r"(?:\s+(?:saya|sy|aku|kami|gue|gw))?\s+(?:ada\s+)?di"
+    r"|my\s+(?:house|home|flat|apartment|place|condo|unit)\s+is\s+(?:at|in|on)"
+    r"|i\s+live\s+(?:at|on|in)|i\s+stay\s+at|i(?:'m|\s+am)\s+staying\s+at|i(?:'ve|\s+have)?\s+moved\s+to|tinggal\s+di"
     r"|domisili(?:\s+di)?|pindah\s+ke|deliver(?:ed)?\s+(?:it\s+)?to|ship(?:ped)?\s+(?:it\s+)?to"
     r"|kirim(?:kan)?(?:\s+ke\s+alamat|\s+ke))(?![\w])"
 )
@@ -170,7 +174,7 @@ ADDRESS_CUE_RE = re.compile(_ADDRESS_CUES)
 _ADDRESS_CUE_LOW_RE = _for_lowered(ADDRESS_CUE_RE)  # over lower-cased ASCII text: faster
 # the clause after the cue: up to a full stop, but not the dot of "Jl.", "No.", "Lt."
 _ADDRESS_VALUE_RE = re.compile(
-    r"\s*:?\s+(?P<v>[A-Z0-9](?:[^\n.?!;]|\.(?<![A-Za-z]{5}\.)(?=\s?[\w#])){4,160})"
+    r"\s*:?\s+(?P<v>[A-Za-z0-9](?:[^\n.?!;]|\.(?<![A-Za-z]{5}\.)(?=\s?[\w#])){4,160})"
 )
 _ADDRESS_STOP_RE = re.compile(
     r",?\s+(?:(?i:ya|yah|dan|and|tapi|but|dekat|near|next\s+to|sebelah|please|tolong|thanks|makasih|"
@@ -236,11 +240,20 @@ def _cued_addresses(text: str) -> Iterator[tuple[int, int]]:
             continue  # "kirim ke Budi Santoso, Jl. ...": the person is not the address
         stop = _ADDRESS_STOP_RE.search(text, start, end)
         end = stop.start() if stop is not None else end
+        # all in lower case (ASR, chat): a town is a lower-case word too, so only everyday
+        # words are cut from the end
+        lower = not _CAPITAL_RE.search(text, start, end)
         while True:  # not the lower-case words after it ("... Jakarta Selatan last month")
             while end > start and text[end - 1] in " ,.-":
                 end -= 1
             last = _LAST_WORD_RE.search(text, start, end)
             if last is None or last.start() == start or _ADDRESS_WORD_RE.fullmatch(last.group()):
+                break
+            if (
+                lower
+                and last.group() not in common_words()
+                and not _NUMBER_WORD_RE.fullmatch(last.group())
+            ):
                 break
             end = last.start()
         value = text[start:end]
@@ -248,10 +261,32 @@ def _cued_addresses(text: str) -> Iterator[tuple[int, int]]:
             continue
         # a place: capitalised words, and an address word (RT, No., Street) or a number
         capitals = sum(1 for w in value.split() if len(w) >= 3 and w[0].isupper())
-        if not capitals:
+        if value[0].islower() or not capitals:  # "pls: Flat 3, ...": the street patterns' job
+            if _lower_address(value):
+                yield start, end
             continue
         if _ADDRESS_WORD_RE.search(value) or (capitals >= 2 and has_number(value)):
             yield start, end
+
+
+_CAPITAL_RE = re.compile(r"[A-Z]")
+_NUMBER_WORD_RE = re.compile(NUMBER_WORDS_RE)
+
+
+def _lower_address(value: str) -> bool:
+    """An address typed or transcribed in lower case ("221 baker lane apartment four c austin
+    texas 78701"): a house number first, then an address or street word."""
+    if not (value[0].isdigit() or _ID_ADDR_HINT_LOW.match(value) or _BEFORE_HOUSE_RE.match(value)):
+        return False
+    if not (has_number(value) or _has_number_word(value)):
+        return False
+    return (
+        _ADDRESS_WORD_RE.search(value) is not None or _STREET_WORD_LOW_RE.search(value) is not None
+    )
+
+
+# Words that can open a lower-case address before its number: "flat 9 ...", "blok c 2 ...".
+_BEFORE_HOUSE_RE = re.compile(r"(?:flat|apartment|apt|unit|suite|block|blk|blok|house)\s")
 
 
 def addresses(text: str, digits: bool = True) -> Iterator[Candidate]:
@@ -305,7 +340,8 @@ _CLAUSE_END_RE = re.compile(r"[,;.!?\n]")
 # Where ADDRESS_CUE_RE can match, in lower-cased text (a cheap test before the costly one).
 _ADDRESS_CUE_HINT_WORDS = [
     "alamat", "address", "live", "stay", "moved", "tinggal", "domisili", "pindah", "deliver",
-    "ship", "kirim",
+    "ship", "kirim", "rumah", "apartemen", "apartment", "kos", "kontrakan", "house", "home",
+    "flat", "place", "condo", "unit",
 ]  # fmt: skip
 _ADDRESS_CUE_HINT_RE = re.compile(by_first_letter(_ADDRESS_CUE_HINT_WORDS))
 
@@ -351,17 +387,44 @@ def _street_addresses(text: str, low: str, digits: bool = True) -> Iterator[Cand
         yield (start, end, "ADDRESS", 0.85)
 
 
+# A US state after the town ("... austin texas 78701"): full names only, a two-letter code
+# only in capitals with its ZIP ("Austin, TX 78701" is matched by the street patterns).
+_US_STATES = [
+    "alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut",
+    "delaware", "florida", "hawaii", "idaho", "illinois", "indiana", "iowa", "kansas",
+    "kentucky", "louisiana", "maine", "maryland", "massachusetts", "michigan", "minnesota",
+    "mississippi", "missouri", "montana", "nebraska", "nevada", "new hampshire", "new jersey",
+    "new mexico", "new york", "north carolina", "north dakota", "ohio", "oklahoma", "oregon",
+    "pennsylvania", "rhode island", "south carolina", "south dakota", "tennessee", "texas",
+    "utah", "vermont", "virginia", "washington", "west virginia", "wisconsin", "wyoming",
+]  # fmt: skip
+_US_STATE = f"(?:{by_first_letter(_US_STATES)})"
+# A UK postcode, written or said ("M14 5PQ", "m fourteen five p q", "sw one a one a a").
+_UK_NUM = (
+    r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+    r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:\s(?:one|two|three|four|"
+    r"five|six|seven|eight|nine))?|zero|oh)"
+)
+_UK_DIGIT = r"(?:\d|zero|oh|one|two|three|four|five|six|seven|eight|nine)"
+_UK_POSTCODE = (
+    rf"[a-z](?:\s?[a-z])?\s?{_UK_NUM}(?:\s?[a-z](?![a-z]))?\s?{_UK_DIGIT}\s?[a-z]\s?[a-z](?![\w])"
+)
 # Before a house number: the word "block" and number words the normaliser left
 # ("block 123 ...", "twenty 211 mission street" from "twenty two eleven").
 _BEFORE_RE = re.compile(
-    rf"(?:(?<![\w])(?:blk|block|blok|house|rumah)\s|(?<![\w])(?:{_NW_BUCKETS})\s)$", re.IGNORECASE
+    rf"(?:(?<![\w])(?:blk|block|blok|house|rumah|flat|apartment|apt|unit|suite)\s"
+    r"|(?<![\w])(?:flat|apartment|apt|unit|suite)\s#?[\w\-]{1,5},?\s"
+    rf"|(?<![\w])(?:{_NW_BUCKETS})\s)$",
+    re.IGNORECASE,
 )
 # After an address: a block number said after the street ("avenue three"), the unit
 # ("unit 05112", "#03-12", "hash 03123"), "singapore 560123", a postcode, a town.
 _TAIL_RE = re.compile(
     rf",?\s(?:(?:unit|apartment|apt|flat|suite|hash|#|lantai|floor|level|lt)\.?\s?#?"
     rf"(?:\d[\d\-]*[a-z]?|{NUMBER_WORDS_RE})(?:\s[a-z](?![\w]))?"
-    r"|(?:singapore|singapura|s)\s?\(?\d{6}\)?(?![\w])|\d{5,6}(?![\w])"
+    r"|(?:singapore|singapura|s)\s?\(?\d{6}\)?(?![\w])|\d{5,6}(?:-\d{4})?(?![\w])"
+    rf"|(?:(?!(?:and|or|but|in|to|from|near|dan|di|ke)\s)[a-z]+\s){{0,2}}{_US_STATE}(?:,?\s\d{{5}}(?:-\d{{4}})?)?(?![\w])"
+    rf"|{_UK_POSTCODE}"
     rf"|(?:\d{{1,3}}[a-z]?(?![\w])|{NUMBER_WORDS_RE})(?=,?\s(?:unit|apartment|apt|flat|#|hash|"
     r"singapore|singapura|lantai)(?![\w])|\s*[.,;!?]?\s*$))",
     re.IGNORECASE,

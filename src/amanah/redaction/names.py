@@ -7,6 +7,7 @@ from functools import cache
 from importlib import resources
 
 from .lang import FUNCTION_WORDS
+from .spoken import by_first_letter
 
 
 @cache
@@ -76,7 +77,10 @@ AMBIGUOUS = frozenset(
      "siok", "liong", "gwan", "tjien", "tjoen", "bing", "hok", "giok", "kiat", "hoat", "khing",
      "lian", "tiong", "tjwan", "siang", "sian", "tjiang", "gim", "houw", "joen", "kwan", "lien",
      "mey", "tjhoen", "yauw", "wai", "kiong", "keng", "seong", "loong", "chong", "kheng",
-     "teck", "huat", "eng",
+     "teck", "huat", "eng", "bee", "keong", "hoon", "choo", "soon", "wah", "fook", "kin",
+     "foong", "yoke", "mun", "kum", "yin", "hin", "sze", "tze", "kwok", "chye", "suan", "guat",
+     "poh", "gek", "cheng", "chin", "seng", "kiang", "huay", "siong", "khoon", "cheow", "chiew",
+     "ngee", "wai", "kuan", "kiam", "thiam", "tiang", "soo", "beng", "tiong",
      # words too: "jaya" (glory), "raja" (king), "desak" (urgent), "hakim" (judge) ...
      "jaya", "raja", "desak", "alit", "hakim", "gusti", "hidayah", "rohani", "devi", "rani",
      "noor", "nour", "huda", "uma", "usha", "mariam"]
@@ -319,6 +323,16 @@ NOT_NAME = frozenset(
         "gua",
     ]
 ) | frozenset(
+    # fillers and acknowledgements that open a turn ("... mbak" + "Oke Pak, saya ulangi")
+    ["oke", "okey", "oce", "okai", "sip", "siap", "noted", "mantap", "nah", "wah", "yup", "yep",
+     "yeah", "alright", "baiklah", "iya", "nggak", "enggak", "gak", "ga", "betul", "benar",
+     "right", "correct", "great", "perfect", "cool", "hmm", "hm", "uh", "um", "eh", "oh"]
+) | frozenset(
+    # the next field of a form after a name ("Nama: Rosmawati Nasution Tgl lahir: ...")
+    ["tgl", "tanggal", "ttl", "lahir", "alamat", "telp", "telepon", "hp", "dob", "phone", "tel",
+     "mobile", "address", "jenis", "kelamin", "agama", "pekerjaan", "status", "rek", "norek",
+     "no", "nomor", "birth", "born", "date", "expiry", "exp", "cvv", "kode", "code"]
+) | frozenset(
     # nationalities, demonyms and ethnic groups: "I'm Malaysian", "saya orang Batak"
     [
      "malaysian", "indonesian", "singaporean", "chinese", "indian", "american", "british",
@@ -375,7 +389,9 @@ TITLE = (  # also typed in lower case in chats ("makasih mbak rina", "pak budi")
     r"(?i:Bapak|Bpk\.?|Pak|Ibu|Bu|Mbak|Mba|Mas|Sdr\.?|Sdri\.?|Saudara|Saudari|Bang|Abang|Om|"
     r"Tante|Koh|Cik|Kang|Akang|Encik|Puan|Hj\.?|Haji|Kak|Kakak|Dik|Adik|Dek|Teh|Bli|Mbok|Tuan|"
     r"Nyonya|Nona|Cece|Ci|Ko|"
-    r"Ir\.|Drs\.?|Dra\.?|Mr\.?|Mrs\.?|Ms\.?|Miss|Mister|Mdm\.?|Madam|Dr\.?|Prof\.?)"
+    r"Ir\.|Drs\.?|Dra\.?|Mr\.?|Mrs\.?|Ms\.?|Miss|Mister|Mdm\.?|Madam|Dr\.?|Prof\.?|"
+    r"Doctor|Dokter|Professor|Profesor|Ustadz|Ustaz|Ustazah|Romo|Pendeta|Pastor|Datuk|Dato'?|"
+    r"Datin|Tun|Sister|Suster)"
 )
 # Where a document names the holder: "nama sesuai buku tabungan", "name as per my passport".
 _ID_DOCS = (
@@ -383,10 +399,72 @@ _ID_DOCS = (
     r"passport|identitas|sim|kk|akun|aplikasi|ic|nric|id|card|account|record|booking|ticket|"
     r"policy|polis)"
 )
+# Chinese family names said first ("i'm goh chee keong", "saya lim swee hock"): none is an
+# everyday English or Indonesian word, and a given-name syllable must follow (see _CN_INTRO).
+_CN_SURNAMES = (
+    "tan", "lim", "goh", "ong", "ng", "teo", "koh", "chua", "yeo", "chew", "chia", "toh", "seah",
+    "quek", "tay", "yap", "foo", "heng", "neo", "phua", "soh", "kwek", "liew", "loh", "lai",
+    "lau", "leong", "wong", "chan", "cheong", "chong", "khoo", "kho", "lee", "liu", "chen",
+    "zhang", "wang", "huang", "zhao", "zhou", "xu", "zhu", "guo", "zheng", "xie", "jiang", "cai",
+    "yeoh", "tjoa", "oei", "oey", "liem", "kwee", "tjan", "thio", "tio", "tjia", "gouw", "ang",
+    "pang", "choo", "siew", "yong", "lum", "mok", "tsang", "fong", "khor", "pua", "sim", "lie",
+    "kwok", "chin", "gan", "hew", "tham", "wee", "yew", "sng", "pek", "chai", "cheah", "ooi",
+)  # fmt: skip
+
+
+def _cn_given() -> tuple[str, ...]:
+    """Chinese given-name syllables: the block of :data:`AMBIGUOUS` from "wei" to "tiong"."""
+    return tuple(w for w in _CN_GIVEN_ORDER if w in AMBIGUOUS)
+
+
+_CN_GIVEN_ORDER = (
+    "wei", "ling", "mei", "hua", "jun", "jie", "xin", "yi", "hui", "min", "kai", "hao", "zhi",
+    "xiao", "yan", "ying", "qing", "fang", "jing", "lan", "xiu", "ming", "hong", "jian", "guo",
+    "zhen", "chun", "yong", "kian", "boon", "chee", "siew", "swee", "beng", "hock", "kok", "meng",
+    "leng", "peng", "hwee", "geok", "choon", "keat", "wen", "ting", "shu", "jia", "xuan", "rui",
+    "lei", "feng", "yun", "ping", "tjoe", "liang", "hwa", "hwie", "kiem", "swie", "sioe", "nio",
+    "hian", "kie", "tjeng", "siok", "liong", "gwan", "tjien", "tjoen", "bing", "hok", "giok",
+    "kiat", "hoat", "khing", "lian", "tiong", "tjwan", "siang", "sian", "tjiang", "gim", "houw",
+    "joen", "kwan", "lien", "mey", "tjhoen", "yauw", "wai", "kiong", "keng", "seong", "loong",
+    "chong", "kheng", "teck", "huat", "eng", "bee", "keong", "hoon", "choo", "soon", "wah",
+    "fook", "kin", "foong", "yoke", "mun", "kum", "yin", "hin", "sze", "tze", "kwok", "chye",
+    "suan", "guat", "poh", "gek", "cheng", "chin", "seng", "kiang", "huay", "siong", "khoon",
+    "cheow", "chiew", "ngee", "kuan", "kiam", "thiam", "tiang", "soo",
+)  # fmt: skip
+_CN_NAME = (  # grouped by first letter: one test rejects a group (see spoken.by_first_letter)
+    rf"(?=\s+(?:{by_first_letter(sorted(_CN_SURNAMES, key=len, reverse=True))})"
+    rf"\s+(?:{by_first_letter(sorted(_cn_given(), key=len, reverse=True))})(?![\w'-]))"
+)
+# Self-introductions and "with ...", when a Chinese name said surname first follows: a strong
+# cue then, so a lower-case surname that is not a given name can open the name.
+_CN_INTRO = "|".join(
+    f"{cue}{_CN_NAME}"
+    for cue in (r"i'?m", r"i\s+am", r"this\s+is", r"it'?s", "saya", "aku", "sy", "ini",
+                "dengan", r"with", "sama", r"call\s+me", r"speaking\s+with",
+                r"you'?re\s+speaking\s+with", r"berbicara\s+dengan", r"bicara\s+dengan")
+)  # fmt: skip
+# Relatives and roles named with "is" ("my wife is nur aisyah ...", "the director is Rajesh
+# s/o Kumaran", "istri saya bernama ..."): the word after is a name when it opens like one.
+_KIN = (
+    r"(?:wife|husband|spouse|son|daughter|mother|father|mum|mom|dad|brother|sister|partner|"
+    r"fianc[eé]e?|landlord|landlady|tenant|director|manager|boss|owner|guarantor|nominee|"
+    r"next\s+of\s+kin|emergency\s+contact|(?:joint|secondary|supplementary)\s+(?:account\s+|"
+    r"card\s*)?holder|authori[sz]ed\s+user|employer|(?:unit|property|house|home)\s+owner)"
+    r"(?:'s\s+name)?\s+is"
+)
+_KIN_ID = r"(?:ku|nya)?(?:\s+(?:saya|sy|aku|kami))?\s+(?:bernama|namanya|adalah|yaitu|yakni)"
+_RELATION = "|".join(
+    [*(rf"{det}\s+{_KIN}" for det in ("my", "his", "her", "the", "our", "their", "your")),
+     *(rf"{w}\s+owner(?:\s+is)?" for w in ("unit", "property", "house", "home", "registered")),
+     *(f"{w}{_KIN_ID}" for w in ("istri", "suami", "anak", "ibu", "ayah", "bapak", "kakak",
+                                 "adik", "mertua", "pemilik", "direktur", "penjamin",
+                                 r"ahli\s+waris", "pasangan"))]
+)  # fmt: skip
 # Letters said one by one ("m o h a m m e d", "b-u-d-i"): at least three, then no word.
 _SPELLED = r"[A-Za-z](?:[\s.\-]{1,2}[A-Za-z](?![\w'])){2,40}+(?![\w'])"
 STRONG = (
-    r"(?i:nama(?:nya)?\s+(?:yang\s+)?(?:ada\s+)?(?:sesuai|seperti|tertera|tercantum|terdaftar|"
+    rf"(?i:{_CN_INTRO}|{_RELATION}|"
+    r"nama(?:nya)?\s+(?:yang\s+)?(?:ada\s+)?(?:sesuai|seperti|tertera|tercantum|terdaftar|"
     rf"tertulis|di)(?:\s+(?:di|dengan|pada|dalam))?(?:\s+{_ID_DOCS})?(?:\s+(?:saya|aku|anda))?|"
     rf"name\s+(?:as\s+)?(?:it\s+)?(?:appears|is\s+shown|shown|written|printed|registered)?\s*"
     rf"(?:on|in|as\s+per|per)\s+(?:the|my|your|his|her)\s+(?:credit\s+|debit\s+|bank\s+)?{_ID_DOCS}|"
@@ -406,16 +484,16 @@ STRONG = (
     r"pengirim|pemilik(?:nya)?|nasabah|pemegang|kartu|rekening))*|name)"
 )
 WEAK = (
-    r"(?i:this\s+is|it'?s|i\s+am|i'?m|sy|aq|gw|gua|dgn|utk|speaking\s+with|you'?re\s+speaking\s+with|"
+    r"(?i:saya\s+sendiri|aku\s+sendiri|sy\s+sendiri|this\s+is|it'?s|i\s+am|i'?m|sy|aq|gw|gua|dgn|utk|speaking\s+with|you'?re\s+speaking\s+with|"
     r"berbicara\s+dengan|bicara\s+dengan|dengan|saya|aku|gue|ini|thanks|thank\s+you|terima\s+kasih|"
     r"hi|hello|halo|hai|hey|bye|makasih|dear|for|untuk|with|atas|sama|ke|"
     r"spoke\s+(?:to|with)|speak\s+to|talked\s+to|call\s+me|regards|best\s+regards|salam|cheers|"
     r"sincerely|hormat\s+saya)"
 )
-_TOKEN = r"[A-Za-z][A-Za-z'\-]*"
+_TOKEN = r"(?:[sSdD]/[oO]|[aA]/[lLpP])(?![\w/])|[A-Za-z][A-Za-z'\-]*"
 TRIGGER_RE = re.compile(
     rf"(?<![\w])(?:(?P<title>{TITLE})|(?P<strong>{STRONG})|(?P<weak>{WEAK}))"
-    rf"(?:\s+(?i:adalah|is|:))?[\s,:]+(?P<name>{_SPELLED}|{_TOKEN}(?:\s+{_TOKEN}){{0,5}})"
+    rf"(?:\s+(?i:adalah|is|:))?[\s,:]+(?P<name>{_SPELLED}|(?:{_TOKEN})(?:\s+(?:{_TOKEN})){{0,5}})"
 )
 # The word-start test comes after the first letter: a pattern that opens with a
 # look-behind cannot skip ahead to the characters it can start with, and so tries every
@@ -426,10 +504,15 @@ CONNECTORS = frozenset(
      "dos", "das", "del", "della", "al", "el", "la", "le", "a/l", "a/p", "s/o", "d/o"]
 )  # fmt: skip
 _CONNECTOR_RE = (
-    r"(?:bin|binti|binte|bte|ibn|ibni|bint|van|von|der|den|de|da|dos|das|del|della|al|el)"
+    r"(?:bin|binti|binte|bte|ibn|ibni|bint|van|von|der|den|de|da|dos|das|del|della|al|el|"
+    r"[sd]/o|a/[lp])"
 )
+# Capitals and small letters, with the accented ones of Western names ("Jürgen", "Zoë").
+_UP = "A-ZÀ-ÖØ-Þ"
+_LO = "a-zß-öø-ÿ"
 CAP_RUN_RE = re.compile(
-    rf"[A-Z](?<![\w'][A-Z])[a-z'\-]+(?:\s+(?:{_CONNECTOR_RE}\s+){{0,2}}[A-Z][a-z'\-]+){{0,5}}"
+    rf"[{_UP}](?<![\w'][{_UP}])[{_LO}'\-]+(?:(?<=-)[{_UP}][{_LO}'\-]+)*"  # "Dubois-Martin"
+    rf"(?:\s+(?:{_CONNECTOR_RE}\s+){{0,2}}[{_UP}][{_LO}'\-]+(?:(?<=-)[{_UP}][{_LO}'\-]+)*){{0,5}}"
 )
 
 
@@ -474,8 +557,15 @@ def next_trigger(text: str, low: str | None, pos: int) -> re.Match[str] | None:
     """``TRIGGER_RE.search(text, pos)``; ``low`` is ``text.lower()`` for ASCII text, else None.
 
     Only the places :data:`_TRIGGER_START_RE` finds in ``low`` can start a match,
-    so the slower TRIGGER_RE is tried there alone.
+    so the slower TRIGGER_RE is tried there alone. A name spelled right after it is said
+    (:func:`_next_echo`) counts as a strong trigger too.
     """
+    m = _next_cue(text, low, pos)
+    echo = _next_echo(text, pos, m.start() if m is not None else len(text))
+    return echo if echo is not None else m
+
+
+def _next_cue(text: str, low: str | None, pos: int) -> re.Match[str] | None:
     if low is None:
         return TRIGGER_RE.search(text, pos)
     while (start := _TRIGGER_START_RE.search(low, pos)) is not None:
@@ -483,6 +573,37 @@ def next_trigger(text: str, low: str | None, pos: int) -> re.Match[str] | None:
         if m is not None:
             return m
         pos = start.start() + 1
+    return None
+
+
+# Letters said one by one that spell a word said just before them: "kevin lim that's lim
+# l i m", "i'm goh chee keong g o h". People spell names (and little else) that way.
+_LETTER_RUN_RE = re.compile(  # from the space before: a class first is the fast scan
+    r"[\s,:][A-Za-z](?:[\s.\-]{1,2}[A-Za-z](?![\w'])){2,13}(?![\w'])"
+)
+# The same run as a trigger match: the space before it is the (strong) cue.
+_ECHO_RE = re.compile(rf"(?P<strong>[\s,:]+)(?P<title>(?!))?(?P<weak>(?!))?(?P<name>{_SPELLED})")
+_WORDS_BEFORE_RE = re.compile(r"[A-Za-z]{3,14}")
+# ... unless what is spelled is a password, an email or a user name.
+_NOT_A_NAME_RE = re.compile(r"(?i:pass|sandi|mail|surel|user|kode|code|\bpin\b|\bid\b)")
+
+
+def _next_echo(text: str, pos: int, end: int) -> re.Match[str] | None:
+    """The first spelled run in ``text[pos:end]`` that spells one of the five words before it."""
+    for run in _LETTER_RUN_RE.finditer(text, max(0, pos - 1), end):
+        letters = "".join(ch for ch in run.group() if ch.isalpha()).lower()
+        first = run.start() + 1  # the first letter (the run opens with the space before it)
+        before = _WORDS_BEFORE_RE.findall(text, max(0, first - 60), first)
+        if (
+            letters in (w.lower() for w in before[-5:])
+            and letters not in FUNCTION_WORDS
+            and _NOT_A_NAME_RE.search(text, max(0, first - 60), first) is None
+        ):
+            at = first
+            while at > 0 and text[at - 1] in " ,:":
+                at -= 1
+            if (m := _ECHO_RE.match(text, at)) is not None:
+                return m
     return None
 
 
@@ -531,12 +652,48 @@ def _lower_opening(lows: list[str], given: frozenset[str], family: frozenset[str
         return len(lows) > 2 and lows[2].isalpha() and lows[2] not in common_words()
     if lows[1] in family:
         return _surname_like(lows[1], given, family)
+    if lows[1] in given:  # two given names: "maria goretti", "siti aminah"
+        return len(lows[1]) >= 4 and lows[1] not in AMBIGUOUS and lows[1] not in common_words()
     # an unlisted word: only after a given name long enough not to be a word ("tim teknis")
     return len(first) >= 4 and len(lows[1]) >= 4 and _surname_like(lows[1], given, family)
 
 
+_PATRONYM_PAIRS = frozenset([("s", "o"), ("d", "o"), ("a", "l"), ("a", "p")])
+
+
 def name_extent(words: list[str], strength: str) -> int:
-    """How many of ``words`` form the name after a trigger of ``strength``."""
+    """How many of ``words`` form the name after a trigger of ``strength``.
+
+    "s/o", "d/o", "a/l", "a/p" (son/daughter of) come split in two ("s", "o"): read as one."""
+    joined = _join_patronyms(words)
+    if joined is None:
+        return _extent(words, strength)
+    merged, sizes = joined
+    count = _extent(merged, strength)
+    return sum(sizes[:count])
+
+
+def _join_patronyms(words: list[str]) -> tuple[list[str], list[int]] | None:
+    """``words`` with each split "s/o" joined, and how many words each stands for."""
+    if len(words) < 4 or _spelled(words):
+        return None
+    merged: list[str] = []
+    sizes: list[int] = []
+    i = 0
+    while i < len(words):
+        pair = (words[i].lower(), words[i + 1].lower()) if i + 1 < len(words) else None
+        if i and pair in _PATRONYM_PAIRS:
+            merged.append(f"{pair[0]}/{pair[1]}")
+            sizes.append(2)
+            i += 2
+            continue
+        merged.append(words[i])
+        sizes.append(1)
+        i += 1
+    return (merged, sizes) if len(merged) < len(words) else None
+
+
+def _extent(words: list[str], strength: str) -> int:
     if _spelled(words):  # spelled out after a name cue; after "saya", "for" it is anything
         return len(words) if strength != "weak" else 0
     given, family = given_names(), surnames()
@@ -572,7 +729,8 @@ def name_extent(words: list[str], strength: str) -> int:
         elif not (
             capital
             or listed
-            or (strength == "strong" and lower_run and _surname_like(low, given, family))
+            or (strength != "weak" and lower_run and _surname_like(low, given, family))
+            or (lower_ok and lower_run and _surname_like(low, given, family))
         ):
             break  # "namanya Ujang katanya": in cased text a lower-case word ends the name
         count += 1

@@ -135,7 +135,8 @@ def classify_digits(
         return (0, 0, "ID_NIK", 0.99 if cue == "NIK" else 0.9)
     if n == 15 and cue == "NPWP" and npwp_ok(digits):
         return (0, 0, "ID_NPWP", 0.95)
-    if n == 9 and _SSN_FMT_RE.match(raw) and ssn_ok(digits) and cue in (None, "SSN", "NUMBER"):
+    # (a US "tax id" in the SSN's own 3-2-4 shape is one; an NPWP has 15 digits)
+    if n == 9 and _SSN_FMT_RE.match(raw) and ssn_ok(digits) and cue in _SSN_CUES:
         return (0, 0, "US_SSN", 0.95 if cue == "SSN" else 0.85)
     if cue == "SSN" and n == 9:  # said to be one: even a specimen (123-45-6789) is redacted
         return (0, 0, "US_SSN", 0.9 if ssn_ok(digits) else 0.7)
@@ -170,6 +171,7 @@ def classify_digits(
     return None
 
 
+_SSN_CUES = frozenset([None, "SSN", "NUMBER", "NPWP"])
 _NANP_RE = re.compile(r"^1?[2-9]\d{2}[2-9]\d{6}$")
 
 
@@ -328,6 +330,8 @@ def _window(
             cue = "NUMBER"
         elif cue == "PHONE" and len(digits) <= 6 and _code_near(cues, base + s):
             cue = "SECRET"  # "kode verifikasi dari SMS: 7319": the channel, not a phone number
+        elif cue == "NEG" and not before and _extension_at(text, cue_end):
+            cue = "PHONE"  # "312 352 1616 extension 204": the number an extension is of
         # "the one ending 4417, not 4111 ...": a negative cue is about the first number after
         # it; but "tracking number 1Z 999 AA1 01 2345 6784" is one code, read in pieces
         weak = cue in ("NEG", "AMOUNT") and before and _other_number(text[cue_end:base])
@@ -346,6 +350,14 @@ def _window(
             result = (base + s, base + e, found[2], found[3])
     memo[(i, j)] = result
     return result
+
+
+_EXT_END_RE = re.compile(r"(?i)(?<![\w])(?:extension|ext\.?|ekstensi)(?:\s?nya)?$")
+
+
+def _extension_at(text: str, cue_end: int) -> bool:
+    """Is the cue ending at ``cue_end`` "extension"/"ext"?"""
+    return _EXT_END_RE.search(text, max(0, cue_end - 12), cue_end) is not None
 
 
 def _code_near(cues: Cues, start: int) -> bool:
@@ -391,16 +403,22 @@ def _classify_run(
 EMAIL_RE = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 )
+# hesitations inside an address read out: "tan dot weiling uh eighty eight then at ..."
+_EMAIL_UH = r"(?:\s(?:uh|um|umm|eh|ehm|er|erm|hmm))?"
 SPOKEN_EMAIL_RE = re.compile(
     r"(?<![\w.-])[a-z0-9]+"
     r"(?:(?:\s?(?:dot|titik|underscore|garis bawah|strip|dash)\s?|[-._])[a-z0-9]+)*"
-    rf"(?:\s(?:\d+|{NUMBER_WORDS_RE}))?"  # "tom dot baker seventy at ..."
-    r"\s(?:at|et|@|at\s+the\s+rate(?:\s+of)?|at\s+sign|keong)\s[a-z0-9]+(?:\s(?:dot|titik)\s[a-z]{2,6})+(?![\w])",
+    rf"{_EMAIL_UH}(?:\s(?:\d+|{NUMBER_WORDS_RE}))?"  # "tom dot baker seventy at ..."
+    rf"{_EMAIL_UH}(?:\s(?:then|and\s+then|terus|trus|lalu|habis\s+itu))?"
+    r"\s(?:at|et|@|at\s+the\s+rate(?:\s+of)?|at\s+sign|keong)"
+    # the domain may be said as words: "at bank sejahtera dot co dot id"
+    rf"{_EMAIL_UH}\s(?P<dom>[a-z0-9]+(?:\s[a-z0-9]+){{0,2}}?)(?:\s(?:dot|titik)\s[a-z]{{2,6}})+(?![\w])",
     re.IGNORECASE,
 )
 _SPOKEN_EMAIL_LOW_RE = _for_lowered(SPOKEN_EMAIL_RE)
 
-IPV4_RE = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.]|\.\d)")
+# (a full stop may close the sentence after it: "WAN IP 36.72.214.5.")
+IPV4_RE = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
 IPV6_RE = re.compile(
     r"(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){2,7}(?::|[0-9A-Fa-f]{1,4})(?:[0-9A-Fa-f:]*)(?![\w:])"
 )
@@ -408,9 +426,14 @@ IPV6_RE = re.compile(
 IBAN_RE = re.compile(
     r"[A-Z](?<![\w][A-Z])[A-Z]\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![\w])"
 )
-NRIC_RE = re.compile(r"[STFGMstfgm](?<![\w][STFGMstfgm])\d{7}[A-Za-z](?![\w])")
+# (read out with spaces: "S 1234567 D")
+NRIC_RE = re.compile(r"[STFGMstfgm](?<![\w][STFGMstfgm]) ?\d{7}(?:[A-Za-z]| [A-Z])(?![\w])")
 NPWP_RE = re.compile(r"\d(?<![\w.]\d)\d\.\d{3}\.\d{3}\.\d-\d{3}\.\d{3}(?![\w])")
-PASSPORT_RE = re.compile(r"(?<![\w])[A-Za-z]{1,2} ?\d{6,8}[A-Za-z]?(?![\w])")
+# A check letter may be read out apart: "e seven three one five eight two two k" (not "a"
+# or "I", the words).
+PASSPORT_RE = re.compile(
+    r"(?<![\w])[A-Za-z]{1,2} ?\d{6,8}(?:[A-Za-z]| (?![AaIi](?![\w]))[A-Za-z](?![\w'’]))?(?![\w])"
+)
 
 
 # Addresses written to dodge scrapers: "john (at) example (dot) com", "john[at]example[dot]com".
@@ -453,7 +476,7 @@ def formatted(text: str, cues: Cues, digits: bool = True) -> Iterator[Candidate]
         if iban_ok(m.group().replace(" ", "")):
             yield (m.start(), m.end(), "IBAN_CODE", 0.99)
     for m in NRIC_RE.finditer(text):
-        value = m.group().upper()
+        value = m.group().upper().replace(" ", "")
         if nric_ok(value):
             yield (m.start(), m.end(), "ID_NRIC", 0.99)
         elif cues.near(m.start(), "NRIC"):
@@ -500,11 +523,26 @@ def _spoken_emails(text: str, low: str) -> Iterator[Candidate]:
                 low if ascii_text else text, m.end(), hi
             )
         if m is not None and m.start() <= at.start():
-            if text[m.start() : at.start()].strip().lower() in _NOT_LOCAL:
+            if text[m.start() : at.start()].strip().lower() in _NOT_LOCAL or _not_domain(m):
                 done = at.end()  # "email me at john dot smith at ...": "me" is no address
                 continue
             done = m.end()
             yield (_email_start(text, m.start()), m.end(), "EMAIL_ADDRESS", 0.8)
+
+
+def _not_domain(m: re.Match[str]) -> bool:
+    """A domain said as several words holds no function word ("at the bank dot com")."""
+    words = m.group("dom").lower().split()
+    return len(words) > 1 and any(w in FUNCTION_WORDS for w in words)
+
+
+# Words between an email cue and the address that are not part of it: "email kantor dian
+# underscore p at ...", "my email is uh budi dot s".
+_EMAIL_QUALIFIERS = frozenset(
+    ["kantor", "kerja", "pribadi", "work", "office", "personal", "business", "private", "lain",
+     "lainnya", "alternatif", "alternate", "backup", "cadangan", "utama", "primary", "baru",
+     "lama", "new", "old", "uh", "um", "umm", "eh", "ehm", "er", "erm", "hmm", "ya", "yes"]
+)  # fmt: skip
 
 
 # "emailnya dewi kartika delapan at gmail titik com": a local part said as two words.
@@ -520,7 +558,12 @@ def _email_start(text: str, start: int) -> int:
     m = _EMAIL_CUE_BEFORE_RE.search(text, max(0, start - 48), start)
     if m is None or any(w.lower() in FUNCTION_WORDS for w in m.group("w").split()):
         return start
-    return m.start("w")
+    at = m.start("w")
+    for w in m.group("w").split():  # the address starts after "kantor", "uh"
+        if w.lower() not in _EMAIL_QUALIFIERS:
+            return at
+        at = text.index(w, at) + len(w) + 1
+    return start
 
 
 def _ipv6(text: str) -> Iterator[Candidate]:
@@ -542,6 +585,7 @@ _ORD = r"(?:st|nd|rd|th)?"
 DATE_RE = re.compile(
     r"(?<![\w/.-])(?:"
     r"\d{1,2}[/.\-]\d{1,2}[/.\-](?:19|20)?\d{2}"
+    r"|\d{1,2} [/.\-] \d{1,2} [/.\-] (?:19|20)\d{2}"  # "12 - 08 - 1975"
     r"|(?:19|20)\d{2}-\d{1,2}-\d{1,2}"
     rf"|\d{{1,2}}[-/.\s]{_MONTHS}[-/.\s](?:19|20)?\d{{2}}"
     rf"|\d{{1,2}}{_ORD}\s(?:of\s)?{_MONTHS},?\s(?:19|20)\d{{2}}"
@@ -605,7 +649,7 @@ def dates(text: str, cues: Cues) -> Iterator[Candidate]:
             if dob and cues.closest(m.start(), m.end()) == "DOB":
                 yield (m.start(), m.end(), "DATE_OF_BIRTH", 0.9)
             elif _bare_birth_date(text, m, cues):
-                yield (m.start(), m.end(), "DATE_OF_BIRTH", 0.6)
+                yield (m.start(), m.end(), "DATE_OF_BIRTH", 0.75)  # over "Jan" as a name
     if "/" in text and (cues.has("CARD") or cues.has("CVV")):
         for m in _EXPIRY_AFTER_CARD_RE.finditer(text):
             yield (m.start("e"), m.end("e"), "CARD_EXPIRY", 0.8)
@@ -638,8 +682,9 @@ _CARD_DIGITS_RE = re.compile(
 def _expiry_cued(text: str, cues: Cues, start: int, end: int) -> bool:
     """An expiry cue is closest, and it is about a card: "promo code SAVE20 expires 12/31"
     (a negative cue just before, no card cue anywhere) is not a card expiry."""
-    if cues.closest(start, end, before=40) != "EXPIRY":
-        return False
+    cue = cues.closest(start, end, before=40)
+    if cue != "EXPIRY" and not (cue == "CARD" and cues.near(start, "EXPIRY", before=40)):
+        return False  # (but "masa berlaku kartu saya 09/28": the card is named in between)
     if cues.has("CARD") or cues.has("CVV") or _CARD_DIGITS_RE.search(text, 0, start):
         return True
     return not (cues.near(start, "NEG", before=45) or cues.near(start, "AMOUNT", before=45))
@@ -662,15 +707,39 @@ _DAY_NW = (
 )
 _DAY = rf"(?:\d{{1,2}}{_ORD}|{_DAY_NW})"
 _YEAR = rf"(?:(?:19|20)\d{{2}}|{_NW})"
+# a hesitation between the parts: "twelve uh august ninety"
+_UH = r"(?:,?\s+(?i:uh|um|umm|er|erm|eh|ehm|ah))?"
 SPOKEN_DOB_RE = re.compile(
-    rf"(?<![\w])(?:(?i:the|tanggal|tgl\.?)\s+)?(?:(?P<d>{_DAY})(?:\s+(?i:of))?\s+(?P<m>{_MONTHS})"
-    rf"|(?P<m2>{_MONTHS})\s+(?:(?i:the)\s+)?(?P<d2>{_DAY})),?\s+(?P<y>{_YEAR})",
+    rf"(?<![\w])(?:(?i:the|tanggal|tgl\.?)\s+)?(?:(?:(?P<d>{_DAY}){_UH}(?:\s+(?i:of))?\s+(?P<m>{_MONTHS})"
+    rf"|(?P<m2>{_MONTHS}){_UH}\s+(?:(?i:the)\s+)?(?P<d2>{_DAY})),?{_UH}\s+(?P<y>{_YEAR})"
+    # the year first: "nineteen ninety june third", "1985, March the 12th"
+    rf"|(?P<y2>{_YEAR}),?{_UH}\s+(?P<m3>{_MONTHS}){_UH}\s+(?:(?i:the)\s+)?(?P<d3>{_DAY}))",
     re.IGNORECASE,
 )
+# The Indonesian form with its parts named: "tanggal delapan bulan lima tahun delapan lima",
+# "tgl 17 bln 8 thn 1990" (and the year first: "tahun 85 bulan 3 tanggal 2").
+_MONTH_NUM = (
+    r"(?:\d{1,2}|(?i:dua\s+belas|sebelas|sepuluh|satu|dua|tiga|empat|lima|enam|tujuh|delapan|"
+    r"sembilan)(?![\w]))"
+)
+_TGL = r"(?i:tanggal|tgl\.?)"
+_BLN = r"(?i:bulan|bln\.?)"
+_THN = r"(?i:tahun|thn\.?)"
+ID_DMY_RE = re.compile(
+    rf"(?<![\w])(?:{_TGL}\s+)?(?P<d>{_DAY})\s+{_BLN}\s+(?P<m>{_MONTHS}|{_MONTH_NUM})\s+{_THN}"
+    rf"\s+(?P<y>(?:19|20)?\d{{2}}(?![\w])|{_NW})"
+    rf"|(?<![\w]){_THN}\s+(?P<y2>(?:19|20)?\d{{2}}(?![\w])|{_NW})\s+{_BLN}\s+"
+    rf"(?P<m2>{_MONTHS}|{_MONTH_NUM})\s+{_TGL}\s+(?P<d2>{_DAY})"
+)
+_ID_DMY_HINT_RE = re.compile(r"(?i)\b(?:bulan|bln)\b")
+_SLASH_WORD = r"(?i:slash|garis\s+miring|garing|per)"
 SPOKEN_EXPIRY_RE = re.compile(
-    rf"(?<![\w])(?:(?P<m>{_MONTHS})[\s,]+(?:(?i:of)\s+)?)?(?P<w>{_NW}|\d{{2}}(?:\d{{2}})?)",
+    rf"(?<![\w])(?:(?P<m>{_MONTHS})[\s,]+(?:(?i:of)\s+)?)?"
+    # "twelve twenty seven", "oh four slash twenty seven", "27"
+    rf"(?P<w>(?:{_NW}\s+{_SLASH_WORD}\s+)?{_NW}|\d{{2}}(?:\d{{2}})?)",
     re.IGNORECASE,
 )
+_SLASH_WORD_RE = re.compile(_SLASH_WORD)
 _HAS_NUMBER_WORD_RE = re.compile(r"(?i)\b(?:" + "|".join(NUMBER_WORDS) + r")\b")
 _HAS_NUMBER_WORD_LOW_RE = re.compile(r"\b(?:" + by_first_letter(NUMBER_WORDS) + r")\b")
 
@@ -699,7 +768,43 @@ def _spoken_year(value: str) -> int | None:
         return chunks[0] if chunks[0] >= 1900 else 1900 + chunks[0] if chunks[0] >= 20 else None
     if len(chunks) == 2 and chunks[0] in (19, 20):
         return chunks[0] * 100 + chunks[1]
+    if len(chunks) == 2 and 2 <= chunks[0] <= 9 and chunks[1] <= 9:
+        return 1900 + 10 * chunks[0] + chunks[1]  # read digit by digit: "enam enam", "eight five"
     return None
+
+
+def _spoken_month(value: str) -> int | None:
+    """A month said by name or number ("mei", "lima", "12")."""
+    if value.isdigit():
+        return int(value)
+    if value[0].isalpha() and _MONTH_NAME_RE.fullmatch(value):
+        return 1
+    chunks = number_chunks(value)
+    return chunks[0] if chunks and len(chunks) == 1 else None
+
+
+_MONTH_NAME_RE = re.compile(_MONTHS, re.IGNORECASE)
+
+
+def _id_dmy_dates(text: str, cues: Cues) -> Iterator[Candidate]:
+    """A date said "(tanggal) D bulan M tahun Y" after a DOB cue; the span takes "tanggal"."""
+    for m in ID_DMY_RE.finditer(text):
+        d, mo, y = (
+            (m.group("d"), m.group("m"), m.group("y"))
+            if m.group("d")
+            else (m.group("d2"), m.group("m2"), m.group("y2"))
+        )
+        day, month, year = _spoken_day(d), _spoken_month(mo), _spoken_year(y)
+        if not (day and 1 <= day <= 31 and month and 1 <= month <= 12):
+            continue
+        if not (year and 1900 <= year <= 2030):
+            continue
+        at = m.start("d") if m.group("d") else m.start("y2")
+        if cues.before_other(at, _DMY_SKIP, before=40) == "DOB":  # "tahun" is no cue here
+            yield (m.start(), m.end(), "DATE_OF_BIRTH", 0.9)
+
+
+_DMY_SKIP = frozenset(["AMOUNT"])
 
 
 _NW_BUCKETS = by_first_letter(NUMBER_WORDS)
@@ -730,6 +835,8 @@ def spoken_dates(text: str, cues: Cues) -> Iterator[Candidate]:
     only tried next to a run that has a DOB or expiry cue close by.
     """
     dob, expiry = cues.has("DOB"), cues.has("EXPIRY")
+    if dob and _ID_DMY_HINT_RE.search(text) is not None:
+        yield from _id_dmy_dates(text, cues)
     if not (dob or expiry) or not _has_number_word(text):
         return
     windows = [
@@ -743,19 +850,29 @@ def spoken_dates(text: str, cues: Cues) -> Iterator[Candidate]:
         if dob and cue == "DOB" and run.start() >= done:
             m = SPOKEN_DOB_RE.search(text, max(0, run.start() - 16), run.end() + 48)
             if m is not None and m.start() <= run.start() < m.end():
-                day = _spoken_day(m.group("d") or m.group("d2"))
-                year = _spoken_year(m.group("y"))
+                day = _spoken_day(m.group("d") or m.group("d2") or m.group("d3"))
+                year = _spoken_year(m.group("y") or m.group("y2"))
                 valid = bool(day and 1 <= day <= 31 and year and 1900 <= year <= 2030)
                 if valid and cues.closest(m.start(), m.end()) == "DOB":
                     start = m.start("d") if m.group("d") else m.start("m2")
+                    if m.group("y2"):
+                        start = m.start("y2")
                     done = m.end()
                     yield (start, m.end(), "DATE_OF_BIRTH", 0.9)
                     continue
         if expiry and cue == "EXPIRY" and run.start() >= done:
-            m = SPOKEN_EXPIRY_RE.search(text, max(0, run.start() - 12), run.end())
-            if m is None or m.end() != run.end():
+            # the match that ends with the run ("7584 expiry twelve twenty six": not "7584")
+            m = next(
+                (
+                    x
+                    for x in SPOKEN_EXPIRY_RE.finditer(text, max(0, run.start() - 28), run.end())
+                    if x.end() == run.end()
+                ),
+                None,
+            )
+            if m is None:
                 continue
-            words = m.group("w")
+            words = _SLASH_WORD_RE.sub(" ", m.group("w"))
             chunks = [int(words)] if words.isdigit() else number_chunks(words)
             if not chunks:
                 continue
@@ -806,10 +923,18 @@ _CASE_MARKERS = frozenset(["capital", "caps", "uppercase", "huruf", "besar", "ke
 _NUMBER_WORD_SET = frozenset(NUMBER_WORDS)
 
 
+_I_VERBS = frozenset(
+    ["think", "guess", "believe", "mean", "set", "used", "use", "have", "had", "am", "was",
+     "will", "can", "forgot", "don't", "dont", "changed", "made", "chose", "picked", "reckon"]
+)  # fmt: skip
+
+
 def _spell_kind(core: str, nxt: str) -> str:
     """The kind of one word after a password: ``s`` a spelled piece (digits, a letter, a
     number or symbol word), ``w`` a plain word, empty for a word that ends it ("and", "kak")."""
     low = core.lower()
+    if low == "i" and nxt in _I_VERBS:
+        return ""  # "Tr0ub4dor&3 I think": the speaker, not a letter
     if core.isdigit() or (len(core) == 1 and core.isalpha()):
         return "s"
     if low in _SPELL_MARKERS or low in _NUMBER_WORD_SET or (low == "at" and nxt == "sign"):
@@ -933,15 +1058,68 @@ _NEXT_MIXED_RE = re.compile(
 )
 
 
+# A passphrase of plain words: "blue elephant forty two all one word", "kucing hitam dua
+# satu". Plain words after the first join only when a number or a "one word" remark follows.
+_PHRASE_TOKEN_RE = re.compile(r"\s+([A-Za-z]+|\d+)(?=[\s,.;!?]|$)")
+_ONE_WORD_RE = re.compile(
+    r"\s*,?\s+(?i:all\s+(?:one\s+word|in\s+one|lower\s?case|small|caps|upper\s?case|together|"
+    r"joined)|one\s+word|no\s+spaces?|without\s+(?:any\s+)?spaces?|semua(?:nya)?\s+(?:digabung|"
+    r"huruf\s+kecil|kecil|nyambung|disambung)|digabung|disambung|tanpa\s+spasi|jadi\s+satu(?:\s+kata)?|"
+    r"nyambung|satu\s+kata)(?![\w])"
+)
+_PHRASE_STOP = frozenset(
+    ["since", "sejak", "because", "karena", "soalnya", "until", "sampai", "from", "dari", "last",
+     "ago", "lalu", "years", "tahun", "times", "kali", "digits", "digit", "angka", "characters",
+     "karakter", "but", "tapi", "then", "terus", "right", "ya", "yes", "okay", "ok", "oke"]
+)  # fmt: skip
+
+
+def _phrase_end(text: str, end: int) -> int:
+    """Where a passphrase that starts with a plain word ends (``end``: after that word)."""
+    pos = end
+    for count in range(4):
+        if count and _ONE_WORD_RE.match(text, pos):
+            return pos
+        m = _PHRASE_TOKEN_RE.match(text, pos)
+        if m is None:
+            return end
+        tok = m.group(1).lower()
+        if tok.isdigit() or tok in _NUMBER_WORD_SET:
+            return _spelled_end(text, pos, False) if count else end
+        if tok in FUNCTION_WORDS or tok in _NOT_SECRET or tok in _PHRASE_STOP or count == 3:
+            return end
+        pos = m.end()
+    return end
+
+
+# A code of letters and digits after a code's cue: "the recovery code on the screen is
+# X7K9-Q2LM-4RTP", "kode verifikasinya 8XK4L2" (digits only: :func:`numbers`).
+_ALNUM_CODE_RE = re.compile(
+    r"(?<![\w-])(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9]{2,}(?:-[A-Za-z0-9]{2,}){0,5}"
+    r"(?![\w-])"
+)
+
+
+def _alnum_codes(text: str, cues: Cues) -> Iterator[Candidate]:
+    for m in _ALNUM_CODE_RE.finditer(text):
+        if sum(c.isalnum() for c in m.group()) < 5:
+            continue
+        cue, before, cue_end = cues.closest_before(m.start(), m.end())
+        if cue == "SECRET" and before and m.start() - cue_end <= 40:
+            yield (m.start(), m.end(), "SECRET", 0.85)
+
+
 def secrets(text: str, cues: Cues) -> Iterator[Candidate]:
+    if cues.has("SECRET") and has_number(text):
+        yield from _alnum_codes(text, cues)
     for m in _finditer(PASSWORD_RE, _PASSWORD_LOW_RE, text):
         start = m.start("v")
         value = text[start : m.end("v")].rstrip(".?)")
         low = value.lower()
         if low in _SPELL_WORDS:
             end = _spelled_end(text, start + len(value), True)
-            if end > start + len(value):
-                yield (start, end, "SECRET", 0.85)
+            if end > start + len(value):  # over the digits in it ("... pagar 2024": a PIN?)
+                yield (start, end, "SECRET", 0.95)
             continue
         if low in _NOT_SECRET or (value.isdigit() and len(value) < 4) or low in FUNCTION_WORDS:
             continue
@@ -955,9 +1133,13 @@ def secrets(text: str, cues: Cues) -> Iterator[Candidate]:
             start, raw = nxt.start("v"), nxt.group("v")
             value = raw.rstrip(".?)")
         end = start + len(value)
+        score = 0.85
         if len(value) == len(raw):  # nothing stripped: the password may go on, spelled
             end = _spelled_end(text, end, False)
-        yield (start, end, "SECRET", 0.85)
+            if end == start + len(value) and value.isalpha():
+                end = _phrase_end(text, end)
+                score = 0.85 if end == start + len(value) else 0.95  # over its digits
+        yield (start, end, "SECRET", score)
 
 
 # -- people ------------------------------------------------------------------------------------

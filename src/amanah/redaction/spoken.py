@@ -37,15 +37,28 @@ _ID_SUFFIXES = frozenset(["belas", "puluh"])
 _JOINERS = frozenset(["dash", "hyphen", "strip"])  # "four eight two dash nine one three"
 # "one nine two dot one six eight dot ...": a dot between two numbers is written as one
 _DOTS = frozenset(["dot", "titik", "point"])
+# Hundreds, as in an IP address read out: "seratus delapan puluh dot ...", "one ninety two"
+# is pairs, "one hundred ninety two" a hundred ("dua ratus lima puluh lima" = 255).
+_HUNDREDS = frozenset(["hundred", "ratus", "seratus"])
 _WORDS = sorted(
-    [*DIGIT_WORDS, *_REPEAT, *_PAIR_TEENS, *_PAIR_TENS, *_ID_SUFFIXES, *_JOINERS, *_DOTS, "plus"],
+    [
+        *DIGIT_WORDS,
+        *_REPEAT,
+        *_PAIR_TEENS,
+        *_PAIR_TENS,
+        *_ID_SUFFIXES,
+        *_JOINERS,
+        *_DOTS,
+        *_HUNDREDS,
+        "plus",
+    ],
     key=len,
     reverse=True,
 )
 # A run opens with a digit, a digit word, "double"/"triple" or "plus" (or a teen before a
 # dot: "ten dot zero dot ..."); pairs ("thirty four"), teens and "dash" only continue one
 # (so the scan for runs stays cheap).
-_START_WORDS = sorted([*DIGIT_WORDS, *_REPEAT, "plus"], key=len, reverse=True)
+_START_WORDS = sorted([*DIGIT_WORDS, *_REPEAT, "plus", "seratus"], key=len, reverse=True)
 _TEEN_DOT = (
     r"(?:" + "|".join(sorted(_PAIR_TEENS, key=len, reverse=True)) + r")(?=\s(?:dot|titik)\s)"
 )
@@ -111,9 +124,10 @@ def _fold(token: str) -> str:
     return token.casefold().replace("i\u0307", "i").replace("ı", "i")
 
 
-_PLUS, _REP, _SKIP, _TEEN, _TENS, _DOT = range(6)
+_PLUS, _REP, _SKIP, _TEEN, _TENS, _DOT, _HUND = range(7)
 _KIND = {
     "plus": _PLUS,
+    **{w: _HUND for w in _HUNDREDS},
     **{w: _DOT for w in _DOTS},
     **{w: _REP for w in _REPEAT},
     **{w: _SKIP for w in (*_ID_SUFFIXES, *_JOINERS)},
@@ -126,7 +140,9 @@ _KIND = {
 # parse runs, which gives the same answer, only slower.
 _NOT_AFTER_DOT = frozenset([_PLUS, _SKIP, _DOT])
 _PAIR_WORDS_RE = re.compile(
-    by_first_letter(sorted([*_PAIR_TEENS, *_PAIR_TENS, *_ID_SUFFIXES, *_JOINERS, *_DOTS], key=len))
+    by_first_letter(
+        sorted([*_PAIR_TEENS, *_PAIR_TENS, *_ID_SUFFIXES, *_JOINERS, *_DOTS, *_HUNDREDS], key=len)
+    )
 )
 
 
@@ -190,6 +206,17 @@ def _digits_of(run: str) -> tuple[str, int, list[tuple[int, int, str, bool]]] | 
             if after_number and i < n and _KIND.get(toks[i][2]) not in _NOT_AFTER_DOT:
                 out.append((start, end, ".", False))  # between two numbers only
             continue
+        elif kind == _HUND:
+            last = out[-1] if out else None
+            if tok == "seratus":
+                head = "1"
+            elif last is not None and not last[3] and last[2].isdigit() and len(last[2]) <= 2:
+                start, _, head, _ = out.pop()  # "dua ratus", "one hundred", "eleven hundred"
+            else:
+                continue  # a bare "hundred": says no digit
+            tail, i, end, used = _below_hundred(toks, i, run, end)
+            digits = head + tail
+            words += 1 + used
         elif kind == _TEEN:
             digits = _PAIR_TEENS[tok]
             words += 1
@@ -218,6 +245,43 @@ def _digits_of(run: str) -> tuple[str, int, list[tuple[int, int, str, bool]]] | 
     if out[0][2] == "+":
         total = "+" + total
     return total, words, out
+
+
+def _below_hundred(
+    toks: list[tuple[int, int, str]], i: int, run: str, end: int
+) -> tuple[str, int, int, int]:
+    """The two digits after a hundred: "(seratus) delapan puluh" -> "80", "(one hundred)
+    ninety two" -> "92", "(dua ratus) lima" -> "05" (a lone unit only when the number ends
+    there: "eight hundred five five five ..." is 800 555 ...). Returns (digits, next token,
+    end, words used)."""
+    n = len(toks)
+    if i >= n or run[end : toks[i][0]] not in (" ", "-"):
+        return "00", i, end, 0
+    tok = toks[i][2]
+    nxt = toks[i + 1][2] if i + 1 < n else ""
+    joined = i + 1 < n and run[toks[i][1] : toks[i + 1][0]] in (" ", "-")
+    if tok in _PAIR_TEENS:
+        return _PAIR_TEENS[tok], i + 1, toks[i][1], 1
+    if tok in _PAIR_TENS:
+        unit = DIGIT_WORDS.get(nxt, "0") if joined else "0"
+        if unit != "0":
+            return _PAIR_TENS[tok] + unit, i + 2, toks[i + 1][1], 2
+        return _PAIR_TENS[tok] + "0", i + 1, toks[i][1], 1
+    unit = DIGIT_WORDS.get(tok, "0")
+    if unit == "0":
+        return "00", i, end, 0
+    if joined and nxt in _ID_SUFFIXES:  # "lima puluh (lima)", "dua belas"
+        if nxt == "belas":
+            return "1" + unit, i + 2, toks[i + 1][1], 2
+        after = i + 2
+        if after < n and run[toks[i + 1][1] : toks[after][0]] in (" ", "-"):
+            tail = DIGIT_WORDS.get(toks[after][2], "0")
+            if tail != "0":
+                return unit + tail, after + 1, toks[after][1], 3
+        return unit + "0", i + 2, toks[i + 1][1], 2
+    if i + 1 == n or _KIND.get(nxt) == _DOT:
+        return "0" + unit, i + 1, toks[i][1], 1
+    return "00", i, end, 0
 
 
 def _digit_words_of(run: str) -> tuple[str, int, list[tuple[int, int, str, bool]]] | None:

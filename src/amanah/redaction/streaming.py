@@ -27,7 +27,7 @@ from .engine import Lang, Redactor, apply, default_redactor
 from .model import Entity
 from .operators import Operator, get_operator
 from .recognizers import NUM_RUN_RE
-from .spoken import normalise
+from .spoken import OffsetMap, normalise
 
 _CUE_TYPE = {
     "CARD": "CREDIT_CARD",
@@ -45,6 +45,14 @@ _TAIL = re.compile(r"[\s.,…\-]*$")
 # "lanjut ya kak,", "then") -- checked to hold no cue of another kind.
 _LEAD = re.compile(r"\s*(?:[A-Za-z][\w ]{0,15}:\s*)?(?:[A-Za-z]+[\s,.!]*){0,4}")
 _NUMERIC = frozenset(_CUE_TYPE.values())
+# A digit left out, said in the next turn: "eh kurang satu, belakangnya 4", "sorry I missed
+# a digit, at the end 6".
+_CORRECTION_RE = re.compile(
+    r"(?i)(?<![\w])(?:kurang\s+(?:satu|se|1)(?:\s+(?:angka|digit|nomor))?|ketinggalan|kelewatan|"
+    r"kelupaan|lupa\s+(?:satu|se|1)|(?:missed|forgot|skipped|left\s+out)\s+(?:a|one|the\s+last)\s+"
+    r"(?:digit|number)|one\s+more\s+digit|(?:there'?s|ada)\s+(?:one|satu)\s+(?:more|lagi))(?![\w])"
+)
+_END_RE = re.compile(r"[\s.,!…]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,8 +162,15 @@ class StreamRedactor:
         if last.type not in _NUMERIC or prev.text[last.end :].strip(" .,…-") != "":
             return []
         norm, offsets = normalise(turn.text)
+        fix = _CORRECTION_RE.search(norm)
+        if fix is not None:
+            return self._correction(norm, offsets, fix.end(), last.type, turn)
         m = NUM_RUN_RE.search(norm)
-        if m is None or sum(c.isdigit() for c in m.group()) < 3:
+        if m is None:
+            return []
+        count = sum(c.isdigit() for c in m.group())
+        # two digits only when they close the turn: "middle two 91" (an SSN's 3-2-4)
+        if count < 2 or (count == 2 and _END_RE.match(norm, m.end()) is None):
             return []
         lead = _LEAD.match(norm, 0, m.start())
         if lead is None or lead.end() != m.start() or Cues(norm[: m.start()]).cats:
@@ -164,6 +179,22 @@ class StreamRedactor:
         if any(x.start < e and x.end > s for x in turn.entities):
             return []
         return [Entity(s, e, last.type, 0.5)]
+
+    def _correction(
+        self, norm: str, offsets: OffsetMap, after: int, kind: str, turn: _Turn
+    ) -> list[Entity]:
+        """The digits closing a turn that says one was left out of the number before."""
+        last = None
+        for m in NUM_RUN_RE.finditer(norm, after):
+            last = m
+        if last is None or _END_RE.match(norm, last.end()) is None:
+            return []
+        if not 1 <= sum(c.isdigit() for c in last.group()) <= 4:
+            return []
+        s, e = offsets.span(last.start(), last.end())
+        if any(x.start < e and x.end > s for x in turn.entities):
+            return []
+        return [Entity(s, e, kind, 0.5)]
 
     def _dangling(self, turn: _Turn, joined: str) -> list[Entity]:
         """A number at the very end of the turn, after a cue, that no recognizer took (yet).
