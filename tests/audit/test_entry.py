@@ -153,3 +153,36 @@ def test_times_in_the_same_second_and_across_seconds_format_exactly() -> None:
         )
         assert f'"at":"{stamp}"'.encode() in data
         assert AuditEntry.from_bytes(data) == (3, e)
+
+
+def _valid_text(value: str) -> bool:
+    """The rule, written out: 1..200 chars, no control characters, encodable as UTF-8."""
+    if not 1 <= len(value) <= 200 or any(ord(c) < 0x20 or c == "\x7f" for c in value):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+TEXTS = st.one_of(
+    st.text(max_size=5),
+    st.text(alphabet=st.characters(), min_size=195, max_size=205),
+    st.sampled_from(["usr_1", "a\x00b", "tab\there", "del\x7f", "lone\ud800", "ü€😀", ""]),
+)
+
+
+@settings(max_examples=300)
+@given(actor=TEXTS, subject=TEXTS, purpose=st.one_of(st.none(), TEXTS))
+def test_the_one_match_fast_check_accepts_exactly_the_valid_texts(
+    actor: str, subject: str, purpose: str | None
+) -> None:
+    ok = _valid_text(actor) and _valid_text(subject) and (purpose is None or _valid_text(purpose))
+    try:
+        made = entry(actor=actor, subject_ids=(subject,), purpose=purpose)
+    except EntryFormatError:
+        assert not ok
+    else:
+        assert ok, (actor, subject, purpose)
+        assert made.actor == actor and made.subject_ids == (subject,)

@@ -80,9 +80,25 @@ def _format_time(at: datetime) -> str:
     return f"{prefix}.{at.microsecond:06d}Z"
 
 
+# One C-level match accepts a valid text: 1..MAX_TEXT chars, no control characters, no
+# lone surrogates (which UTF-8 cannot encode). Only a refused value takes the slow path,
+# which says what is wrong with it.
+_TEXT_CHARS = f"[^\\x00-\\x1f\\x7f\\ud800-\\udfff]{{1,{MAX_TEXT}}}"
+_VALID_TEXT = re.compile(_TEXT_CHARS)
+_VALID_TEXTS = re.compile(f"(?:{_TEXT_CHARS}\\x00)+")  # texts joined and ended by NUL
+
+
 def _text(value: object, what: str, *, optional: bool = False) -> str | None:
     if value is None and optional:
         return None
+    if type(value) is str and _VALID_TEXT.fullmatch(value):
+        return value
+    return _checked_text(value, what)
+
+
+def _checked_text(value: object, what: str) -> str:
+    """The detailed checks: which rule a text breaks (or the text, if it is a valid
+    ``str`` subclass)."""
     if not isinstance(value, str) or not value or len(value) > MAX_TEXT:
         raise EntryFormatError(f"{what} must be a non-empty string of at most {MAX_TEXT} chars")
     if _BAD_CHARS.search(value):
@@ -94,13 +110,24 @@ def _text(value: object, what: str, *, optional: bool = False) -> str | None:
     return value
 
 
+_SEQUENCES = (list, tuple, set, frozenset)
+_SETS = (set, frozenset)
+
+
 def _texts(values: object, what: str) -> tuple[str, ...]:
-    if isinstance(values, str) or not isinstance(values, list | tuple | set | frozenset):
+    if type(values) is tuple:
+        items: tuple[Any, ...] = values  # the usual case: no copy
+    elif isinstance(values, str) or not isinstance(values, _SEQUENCES):
         raise EntryFormatError(f"{what} must be a list of strings")
-    if len(values) > MAX_ITEMS:
+    else:
+        items = tuple(sorted(values) if isinstance(values, _SETS) else values)
+    if len(items) > MAX_ITEMS:
         raise EntryFormatError(f"{what} has more than {MAX_ITEMS} items")
-    items = sorted(values) if isinstance(values, set | frozenset) else list(values)
-    return tuple(_text(v, what) or "" for v in items)
+    valid = _VALID_TEXT.fullmatch
+    for v in items:
+        if not (type(v) is str and valid(v)):
+            _checked_text(v, what)
+    return items
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,17 +146,12 @@ class AuditEntry:
     extra: dict[str, str | int | bool] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        _text(self.actor, "actor")
-        _text(self.action, "action")
-        _text(self.outcome, "outcome")
-        object.__setattr__(self, "subject_ids", _texts(self.subject_ids, "subject_ids"))
-        object.__setattr__(self, "fields", _texts(self.fields, "fields"))
-        _text(self.purpose, "purpose", optional=True)
-        _text(self.interaction_id, "interaction_id", optional=True)
-        _text(self.request_id, "request_id", optional=True)
+        if not self._texts_valid():
+            self._check_texts()
         if not isinstance(self.at, datetime) or self.at.tzinfo is None:
             raise EntryFormatError("at must be an aware datetime")
-        object.__setattr__(self, "at", self.at.astimezone(UTC))
+        if self.at.tzinfo is not UTC:
+            object.__setattr__(self, "at", self.at.astimezone(UTC))
         if not isinstance(self.extra, dict) or len(self.extra) > MAX_EXTRA:
             raise EntryFormatError(f"extra must be a dict of at most {MAX_EXTRA} ids")
         for key, value in self.extra.items():
@@ -144,6 +166,38 @@ class AuditEntry:
                     raise EntryFormatError(f"extra[{key}] is out of range")
             else:
                 raise EntryFormatError(f"extra[{key}] must be a string, integer or boolean")
+
+    def _texts_valid(self) -> bool:
+        """Every text field valid, in one C-level match over them joined by NUL (itself
+        refused in a text): entries are made on every audited request, and checking
+        each field on its own cost more than appending the entry."""
+        subjects, fields = self.subject_ids, self.fields
+        if type(subjects) is not tuple or type(fields) is not tuple:
+            return False
+        if len(subjects) > MAX_ITEMS or len(fields) > MAX_ITEMS:
+            return False
+        texts = [self.actor, self.action, self.outcome, *subjects, *fields]
+        for optional in (self.purpose, self.interaction_id, self.request_id):
+            if optional is not None:
+                texts.append(optional)
+        try:
+            joined = "\x00".join(texts)
+        except TypeError:
+            return False
+        if joined.count("\x00") != len(texts) - 1:
+            return False  # a NUL inside a text, which would pass for a separator
+        return _VALID_TEXTS.fullmatch(joined + "\x00") is not None
+
+    def _check_texts(self) -> None:
+        """Field by field: normalises the lists and raises the error that names the field."""
+        _text(self.actor, "actor")
+        _text(self.action, "action")
+        _text(self.outcome, "outcome")
+        object.__setattr__(self, "subject_ids", _texts(self.subject_ids, "subject_ids"))
+        object.__setattr__(self, "fields", _texts(self.fields, "fields"))
+        _text(self.purpose, "purpose", optional=True)
+        _text(self.interaction_id, "interaction_id", optional=True)
+        _text(self.request_id, "request_id", optional=True)
 
     # --- canonical form ---------------------------------------------------------------
 
