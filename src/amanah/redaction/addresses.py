@@ -119,12 +119,27 @@ _NOT_STREET = frozenset(
     ["blocks", "block", "miles", "mile", "metres", "meters", "km", "minutes", "mins", "down", "up",
      "along", "past", "off", "onto", "across", "near", "houses", "doors", "steps", "times", "days"]
 )  # fmt: skip
-_ID_HINT_WORDS = (
-    r"\b(?:jl|jln|jalan|gg|gang|komp|komplek|kompleks|perum|perumahan|apartemen|apt|kampung|kp|"
-    r"dusun|dsn|desa|cluster|ruko)\b"
-)
+_ID_HINT_LIST = [
+    "jl", "jln", "jalan", "gg", "gang", "komp", "komplek", "kompleks", "perum", "perumahan",
+    "apartemen", "apt", "kampung", "kp", "dusun", "dsn", "desa", "cluster", "ruko",
+]  # fmt: skip
+_ID_HINT_WORDS = r"\b(?:" + "|".join(_ID_HINT_LIST) + r")\b"
 _ID_ADDR_HINT = re.compile("(?i)" + _ID_HINT_WORDS)
-_ID_ADDR_HINT_LOW = re.compile(_ID_HINT_WORDS)  # for lower-cased ASCII: same answer, faster
+
+
+def _word_start_alternation(words: list[str]) -> str:
+    r"""``\b(?:w1|w2|...)\b`` for lower-case words, grouped by first letter with the
+    word-start test after that letter (see names.CAP_RUN_RE): the engine then skips to
+    the letters a word can start with instead of trying every position. Same matches."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(word[1:])
+    alts = [f"{c}(?<![\\w]{c})(?:{'|'.join(rests)})" for c, rests in groups.items()]
+    return "(?:" + "|".join(alts) + r")\b"
+
+
+# for lower-cased ASCII text: the same answers as _ID_ADDR_HINT, several times faster
+_ID_ADDR_HINT_LOW = re.compile(_word_start_alternation(_ID_HINT_LIST))
 
 
 _HOUSE_NO_BEFORE_RE = re.compile(r"(?<![\w])\d{1,5}[A-Za-z]?\s$")

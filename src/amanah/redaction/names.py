@@ -491,10 +491,6 @@ WEAK = (
     r"sincerely|hormat\s+saya)"
 )
 _TOKEN = r"(?:[sSdD]/[oO]|[aA]/[lLpP])(?![\w/])|[A-Za-z][A-Za-z'\-]*"
-TRIGGER_RE = re.compile(
-    rf"(?<![\w])(?:(?P<title>{TITLE})|(?P<strong>{STRONG})|(?P<weak>{WEAK}))"
-    rf"(?:\s+(?i:adalah|is|:))?[\s,:]+(?P<name>{_SPELLED}|(?:{_TOKEN})(?:\s+(?:{_TOKEN})){{0,5}})"
-)
 # The word-start test comes after the first letter: a pattern that opens with a
 # look-behind cannot skip ahead to the characters it can start with, and so tries every
 # position of the text; one that opens with a character class can (two to three times faster).
@@ -546,6 +542,25 @@ def _by_first_char(patterns: list[str]) -> str:
     return "|".join(f"{c}(?:{'|'.join(rests)})" for c, rests in groups.items())
 
 
+def _grouped(pattern: str) -> str:
+    """``(?i:a|b|...)`` with its alternatives grouped by first letter, order kept within a
+    letter. Under IGNORECASE, alternatives with different first letters never match at the
+    same place, so the answer (and which alternative gives it) is the same; the engine
+    rejects a whole group with one test instead of trying every alternative in turn."""
+    groups: dict[str, list[str]] = {}
+    for alt in _alternatives(pattern):
+        assert alt[:1].isalpha() and alt[1:2] not in ("?", "*", "+", "{"), alt
+        groups.setdefault(alt[0].lower(), []).append(alt[1:])
+    return "(?i:" + "|".join(f"{c}(?:{'|'.join(rests)})" for c, rests in groups.items()) + ")"
+
+
+TRIGGER_RE = re.compile(
+    rf"(?<![\w])(?:(?P<title>{_grouped(TITLE)})|(?P<strong>{_grouped(STRONG)})"
+    rf"|(?P<weak>{_grouped(WEAK)}))"
+    rf"(?:\s+(?i:adalah|is|:))?[\s,:]+(?P<name>{_SPELLED}|(?:{_TOKEN})(?:\s+(?:{_TOKEN})){{0,5}})"
+)
+
+
 _TRIGGER_START_RE = re.compile(
     r"(?<![\w])(?:"
     + _by_first_char([*_alternatives(TITLE), *_alternatives(STRONG), *_alternatives(WEAK)])
@@ -553,16 +568,31 @@ _TRIGGER_START_RE = re.compile(
 )
 
 
-def next_trigger(text: str, low: str | None, pos: int) -> re.Match[str] | None:
+def next_trigger(
+    text: str, low: str | None, pos: int, spelled: bool = True
+) -> re.Match[str] | None:
     """``TRIGGER_RE.search(text, pos)``; ``low`` is ``text.lower()`` for ASCII text, else None.
 
     Only the places :data:`_TRIGGER_START_RE` finds in ``low`` can start a match,
     so the slower TRIGGER_RE is tried there alone. A name spelled right after it is said
-    (:func:`_next_echo`) counts as a strong trigger too.
+    (:func:`_next_echo`) counts as a strong trigger too; ``spelled=False`` (from
+    :func:`may_spell`) says the text holds no letters said one by one.
     """
     m = _next_cue(text, low, pos)
+    if not spelled:
+        return m
     echo = _next_echo(text, pos, m.start() if m is not None else len(text))
     return echo if echo is not None else m
+
+
+# Three letters said one by one: what every run of _LETTER_RUN_RE holds, in any window.
+_SPELLED_HINT_RE = re.compile(r"[\s,:][A-Za-z][\s.\-]{1,2}[A-Za-z][\s.\-]{1,2}[A-Za-z]")
+
+
+def may_spell(text: str) -> bool:
+    """Can ``text`` hold a spelled run (:func:`_next_echo`)? One scan of the whole text
+    instead of one per trigger, and most texts hold none."""
+    return _SPELLED_HINT_RE.search(text) is not None
 
 
 def _next_cue(text: str, low: str | None, pos: int) -> re.Match[str] | None:

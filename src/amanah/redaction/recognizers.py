@@ -23,6 +23,7 @@ from .names import (
     GREETINGS,
     NOT_NAME,
     given_names,
+    may_spell,
     name_extent,
     next_trigger,
     surnames,
@@ -81,9 +82,11 @@ _DIGIT_GROUP = r"(?:\(\+?\d{1,5}\)(?:\s?\d+)?|\d+)"
 # Not glued to a word, a decimal or an amount: "(?<![\w.,/@!#$%&=~^-])", tested after the
 # run's first character (see names.CAP_RUN_RE: much faster than a leading look-behind).
 _NOT_AFTER = r"[\w.,/@!#$%&=~^-]"
+# The first character is taken by one class, then each form is told by it (a look-behind):
+# a pattern that opens with a class lets the engine skip to the next digit, "+" or "(".
 NUM_RUN_RE = re.compile(
-    rf"(?:\+(?<!{_NOT_AFTER}\+)\s?{_DIGIT_GROUP}"
-    rf"|\((?<!{_NOT_AFTER}\()\+?\d{{1,5}}\)(?:\s?\d+)?|\d(?<!{_NOT_AFTER}\d)\d*)"
+    rf"[+(\d](?<!{_NOT_AFTER}[+(\d])"
+    rf"(?:(?<=\+)\s?{_DIGIT_GROUP}|(?<=\()\+?\d{{1,5}}\)(?:\s?\d+)?|(?<=\d)\d*)"
     rf"(?:(?:[ .\-/–]|, | - | \. | ?(?:\.{{2,3}}|…|–|—) ?|,? {_FILLER}[,.]? ){_DIGIT_GROUP})*"
 )
 _GROUP_RE = re.compile(r"\d+")
@@ -105,7 +108,8 @@ def classify_digits(
         raw = raw.replace("(0)", "").replace("(+", "+").replace(")", " ")
     if "/" in raw:  # slashes: dates and fractions, never a number we redact here
         return None
-    if cue != "PHONE" and _THOUSANDS_RE.match(raw):  # "15.000.000": an amount
+    if cue != "PHONE" and ("." in raw or "," in raw) and _THOUSANDS_RE.match(raw):
+        # "15.000.000": an amount (the pattern needs a dot or a comma: tested first, cheaper)
         return None
     if cue == "CVV":  # "security code" also names the one-time codes apps send
         if n in (3, 4) and "-" not in raw and "." not in raw:
@@ -146,7 +150,7 @@ def classify_digits(
         return (0, 0, "BANK_ACCOUNT", 0.7)  # "BCA 5271234567": a bank's name, then a number
     if cue == "PASSPORT" and 6 <= n <= 9:
         return (0, 0, "PASSPORT", 0.85)
-    if 7 <= n <= 15 and _PLAIN_DATE_RE.match(raw) is None:
+    if 7 <= n <= 15 and (raw.isdecimal() or _PLAIN_DATE_RE.match(raw) is None):
         strong_shape = (
             plus
             or digits[0] == "0"
@@ -236,11 +240,20 @@ def numbers(
     pieces: list[tuple[int, int, str]] = []  # plain digit groups, for cards read in pieces
     for m in NUM_RUN_RE.finditer(text):
         run = m.group().rstrip(" .-/")
-        groups = [(g.start(), g.end()) for g in _GROUP_RE.finditer(run)]
-        if _PIECE_RE.match(run):
-            pieces.append((m.start(), m.start() + len(run), "".join(run[a:b] for a, b in groups)))
-        if sum(e - s for s, e in groups) < 3:
-            continue
+        if run.isdecimal():  # one group (most runs): no regex needed to split it
+            if 2 <= len(run) <= 6:  # what _PIECE_RE accepts of a single group
+                pieces.append((m.start(), m.start() + len(run), run))
+            if len(run) < 3:
+                continue
+            groups = [(0, len(run))]
+        else:
+            groups = [(g.start(), g.end()) for g in _GROUP_RE.finditer(run)]
+            if _PIECE_RE.match(run):
+                pieces.append(
+                    (m.start(), m.start() + len(run), "".join(run[a:b] for a, b in groups))
+                )
+            if sum(e - s for s, e in groups) < 3:
+                continue
         s, e = offsets.span(m.start(), m.start() + len(run))
         spoken = e - s != len(run)
         memo: dict[tuple[int, int], Candidate | None] = {}
@@ -316,7 +329,9 @@ def _window(
     elif s > 0 and run[s - 1] == "(":
         s -= 1
     e = groups[j - 1][1]
-    digits = "".join(run[a:b] for a, b in groups[i:j])
+    # one group: a slice (``s`` may have moved to a "+" or "(" before it)
+    one = j - i == 1
+    digits = run[groups[i][0] : e] if one else "".join(run[a:b] for a, b in groups[i:j])
     if 3 <= len(digits) <= 19:
         cue, before, cue_end = cues.closest_before(base + s, base + e)
         if cue == "BANK":  # "rekening BCA 123...", "token BCA 123...": an earlier cue decides
@@ -382,6 +397,12 @@ def _classify_run(
     memo: dict[tuple[int, int], Candidate | None],
 ) -> Iterator[Candidate]:
     """Longest sub-run of groups[lo:hi] that validates (then any that classifies); recurse."""
+    if hi - lo == 1:  # one group (most runs): the loops below come down to this
+        if not (lo == 1 and run.startswith(("+", "(+"))):
+            found = _window(text, run, base, groups, lo, hi, cues, how, memo)
+            if found is not None:
+                yield found
+        return
     for floor in (0.85, 0.0):
         for width in range(hi - lo, 0, -1):
             for i in range(lo, hi - width + 1):
@@ -418,9 +439,11 @@ SPOKEN_EMAIL_RE = re.compile(
 _SPOKEN_EMAIL_LOW_RE = _for_lowered(SPOKEN_EMAIL_RE)
 
 # (a full stop may close the sentence after it: "WAN IP 36.72.214.5.")
-IPV4_RE = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
+# (word-start tests after the first character, as in IBAN_RE below)
+IPV4_RE = re.compile(r"\d(?<![\w.]\d)\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3}(?![\w]|\.\d)")
 IPV6_RE = re.compile(
-    r"(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){2,7}(?::|[0-9A-Fa-f]{1,4})(?:[0-9A-Fa-f:]*)(?![\w:])"
+    r"[0-9A-Fa-f](?<![\w:][0-9A-Fa-f])[0-9A-Fa-f]{0,3}:(?:[0-9A-Fa-f]{1,4}:){1,6}"
+    r"(?::|[0-9A-Fa-f]{1,4})(?:[0-9A-Fa-f:]*)(?![\w:])"
 )
 # (word-start tests after the first character: see names.CAP_RUN_RE)
 IBAN_RE = re.compile(
@@ -445,11 +468,33 @@ _OBFUSCATED_EMAIL_RE = re.compile(
 _PHONE_LINK_RE = re.compile(r"(?:wa\.me/|api\.whatsapp\.com/send\?phone=|tel:)(\+?\d{8,15})(?!\d)")
 
 
+_EMAIL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-@")
+
+
+def _emails(text: str) -> Iterator[re.Match[str]]:
+    """``EMAIL_RE.finditer(text)``, run only over the stretches around each "@".
+
+    An address is made of the characters of :data:`_EMAIL_CHARS` alone, so every
+    match lies inside one maximal stretch of them that holds an "@"; the pattern's
+    look-behind still sees the character before the stretch. Scanning a document
+    from every word start is what this avoids.
+    """
+    at = text.find("@")
+    while at >= 0:
+        lo, hi = at, at + 1
+        while lo > 0 and text[lo - 1] in _EMAIL_CHARS:
+            lo -= 1
+        while hi < len(text) and text[hi] in _EMAIL_CHARS:
+            hi += 1
+        yield from EMAIL_RE.finditer(text, lo, hi)
+        at = text.find("@", hi)
+
+
 def formatted(text: str, cues: Cues, digits: bool = True) -> Iterator[Candidate]:
     """Emails, IPs, IBAN, NRIC, NPWP, passports. ``digits=False``: the text has none,
     so the patterns that need one are not run."""
     if "@" in text:
-        for m in EMAIL_RE.finditer(text):
+        for m in _emails(text):
             yield (m.start(), m.end(), "EMAIL_ADDRESS", 0.99)
     low = text.lower()
     if "at]" in low or "at)" in low or "at}" in low or "at>" in low:
@@ -496,12 +541,15 @@ _NOT_LOCAL = FUNCTION_WORDS | frozenset(["me", "us", "him", "her", "them", "saya
 _JOINER = r"(?:dot|titik|underscore|garis\s+bawah|dash|hyphen|strip|minus)"
 _JOINER_WORD_RE = re.compile(rf"\s{_JOINER}(?![\w])")
 _EMAIL_FRAGMENT_RE = re.compile(
-    r"(?<![\w])(?:e-?mail|surel)(?:\s?nya|ku)?(?:\s+(?:address|alamat))?"
+    r"(?:e(?<![\w]e)-?mail|s(?<![\w]s)urel)(?:\s?nya|ku)?(?:\s+(?:address|alamat))?"
     r"(?:(?<=nya)|(?<=ku)|(?:\s+(?:is|adalah|itu|saya|aku|nya|yaitu|yakni|tuh))+\s*:?|\s*:)\s+"
     rf"(?P<f>[a-z0-9]{{1,20}}(?:\s{_JOINER}(?:\s[a-z0-9]{{1,20}})?)+)"
     r"(?=\s*(?:$|[,;…]|\.\.|\s(?:hang|wait|sorry|sebentar|bentar|tunggu|eh|uh|um)\b))"
 )
 _SPOKEN_AT_RE = re.compile(r"\s(?:at|et|@|keong)\s", re.IGNORECASE)
+# Every spoken address ends with a spoken top-level domain (" dot com"): a window
+# without one holds none (over lower-cased text).
+_SPOKEN_DOT_RE = re.compile(r"\s(?:dot|titik)\s")
 
 
 def _spoken_emails(text: str, low: str) -> Iterator[Candidate]:
@@ -515,6 +563,8 @@ def _spoken_emails(text: str, low: str) -> Iterator[Candidate]:
             continue
         lo, hi = max(done, at.start() - 64), at.end() + 64
         if ascii_text:
+            if _SPOKEN_DOT_RE.search(low, lo, hi) is None:
+                continue  # (the costly pattern would find nothing in the window)
             m = _SPOKEN_EMAIL_LOW_RE.search(low, lo, hi)
         else:
             m = SPOKEN_EMAIL_RE.search(text, lo, hi)
@@ -615,7 +665,8 @@ _EXPIRY_AFTER_CARD_RE = re.compile(
 # A full date with a year long past, and no cue: "find my file under 1979-06-30", "Sarah Lee,
 # 14/02/1987". Events that far back are rare in a contact centre, unless a word says so.
 _BIRTH_YEAR_MAX = datetime.date.today().year - 15
-_YEAR4_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+# (the digit-start test after the first digit: the engine skips to the next "1" or "2")
+_YEAR4_RE = re.compile(r"(?:1(?<!\d1)9|2(?<!\d2)0)\d\d(?!\d)")
 
 
 def _old_year(text: str) -> bool:
@@ -1283,7 +1334,8 @@ def people(text: str) -> Iterator[Candidate]:
     given, family = given_names(), surnames()
     pos = 0
     lowered = text.lower() if text.isascii() else None
-    while (m := next_trigger(text, lowered, pos)) is not None:
+    spelled = may_spell(text)
+    while (m := next_trigger(text, lowered, pos, spelled)) is not None:
         strength = "title" if m.group("title") else "strong" if m.group("strong") else "weak"
         name_start = m.start("name")
         if strength == "weak" and text[name_start].islower():
@@ -1316,6 +1368,8 @@ def _capitalised_names(
     """Runs of capitalised words that hold a listed given name, with no cue before them."""
     for m in CAP_RUN_RE.finditer(text):
         lows = m.group().lower().split()
+        if len(lows) == 1 and (lows[0] not in given or lows[0] in AMBIGUOUS):
+            continue  # one word ("My", "Thanks"): a name only if listed and not also a word
         # skip the words before a name: "Is Jessica there?", "Customer Budi Santoso", "Oke Rina"
         k = 0
         while k < len(lows) - 1 and (
