@@ -19,8 +19,9 @@ the appended entries is printed as info.
    nothing else: it builds tree nodes only when a root or proof is asked for.
    ``AuditLog`` always maintains the tree (leaf hashes, every node, the tree head
    and a signed checkpoint every 1,000 entries), so the "append + root" lines
-   compare like with like and the "append only" lines are the harder bar. Serializing the entry (``AuditEntry.canonical_bytes``, the same
-   function) is timed on both sides. Each contender runs ``--rounds`` times
+   compare like with like and the "append only" lines are the harder bar.
+   Serializing the entry (``AuditEntry.canonical_bytes``, the same function) is
+   timed on both sides. Each contender runs ``--rounds`` times
    (default 3), interleaved, each time on a fresh tree or database, and its best
    round counts: on a shared machine both sides get the same chances.
 2. A log of ``--entries`` entries (default 1,000,000; 100,000 with --quick) built
