@@ -653,8 +653,9 @@ def common_words() -> frozenset[str]:
 
 def _spelled(words: list[str]) -> bool:
     """Letters said one by one: "m o h a m m e d", "b-u-d-i"."""
-    if len(words) == 1:
-        return _SPELLED_TOKEN_RE.fullmatch(words[0]) is not None
+    if len(words) == 1:  # "b-u-d-i": a hyphen second, tested before the regex (most words fail)
+        word = words[0]
+        return word[1:2] == "-" and _SPELLED_TOKEN_RE.fullmatch(word) is not None
     return len(words) >= 3 and all(len(w) == 1 for w in words)
 
 
@@ -689,6 +690,7 @@ def _lower_opening(lows: list[str], given: frozenset[str], family: frozenset[str
 
 
 _PATRONYM_PAIRS = frozenset([("s", "o"), ("d", "o"), ("a", "l"), ("a", "p")])
+_PATRONYM_FIRST = frozenset(["s", "d", "a", "S", "D", "A"])
 
 
 def name_extent(words: list[str], strength: str) -> int:
@@ -705,7 +707,8 @@ def name_extent(words: list[str], strength: str) -> int:
 
 def _join_patronyms(words: list[str]) -> tuple[list[str], list[int]] | None:
     """``words`` with each split "s/o" joined, and how many words each stands for."""
-    if len(words) < 4 or _spelled(words):
+    # a pair opens with a one-letter "s", "d" or "a" after the first word: most names hold none
+    if len(words) < 4 or not any(w in _PATRONYM_FIRST for w in words[1:-1]) or _spelled(words):
         return None
     merged: list[str] = []
     sizes: list[int] = []

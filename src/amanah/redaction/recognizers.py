@@ -526,7 +526,8 @@ def formatted(text: str, cues: Cues, digits: bool = True) -> Iterator[Candidate]
             yield (m.start(), m.end(), "ID_NRIC", 0.99)
         elif cues.near(m.start(), "NRIC"):
             yield (m.start(), m.end(), "ID_NRIC", 0.7)
-    for m in NPWP_RE.finditer(text):
+    # (an NPWP is written with four dots and a hyphen: two counts skip the scan without them)
+    for m in NPWP_RE.finditer(text) if "-" in text and text.count(".") >= 4 else ():
         ok = npwp_ok(m.group().replace(".", "").replace("-", ""))
         yield (m.start(), m.end(), "ID_NPWP", 0.99 if ok else 0.75)
     for m in PASSPORT_RE.finditer(text) if cues.has("PASSPORT") else ():
@@ -670,7 +671,12 @@ _YEAR4_RE = re.compile(r"(?:1(?<!\d1)9|2(?<!\d2)0)\d\d(?!\d)")
 
 
 def _old_year(text: str) -> bool:
-    return any(int(y) <= _BIRTH_YEAR_MAX for y in _YEAR4_RE.findall(text))
+    """A four-digit year at most :data:`_BIRTH_YEAR_MAX` in ``text``. Most texts hold no
+    "19" or "20" at all: two substring tests rule them out before the regex runs."""
+    if "19" not in text and "20" not in text:
+        return False
+    years = _YEAR4_RE.findall(text)
+    return bool(years) and min(map(int, years)) <= _BIRTH_YEAR_MAX
 
 
 _EVENT_BEFORE_RE = re.compile(
@@ -1152,18 +1158,49 @@ _ALNUM_CODE_RE = re.compile(
 
 
 def _alnum_codes(text: str, cues: Cues) -> Iterator[Candidate]:
-    for m in _ALNUM_CODE_RE.finditer(text):
-        if sum(c.isalnum() for c in m.group()) < 5:
+    """Codes of letters and digits up to 40 characters after a SECRET cue.
+
+    Only the stretch after each SECRET cue is scanned: a code starts at a token start
+    (never inside a run of ``[\\w-]``), so a scan from the cue's end finds the same
+    matches there as a scan of the whole text.
+    """
+    done = 0
+    for cue_end, cat in zip(cues.ends, cues.cats, strict=True):
+        if cat != "SECRET":
             continue
-        cue, before, cue_end = cues.closest_before(m.start(), m.end())
-        if cue == "SECRET" and before and m.start() - cue_end <= 40:
-            yield (m.start(), m.end(), "SECRET", 0.85)
+        for m in _ALNUM_CODE_RE.finditer(text, max(cue_end, done)):
+            if m.start() - cue_end > 40:
+                break
+            done = m.end()
+            if sum(c.isalnum() for c in m.group()) < 5:
+                continue
+            cue, before, end = cues.closest_before(m.start(), m.end())
+            if cue == "SECRET" and before and m.start() - end <= 40:
+                yield (m.start(), m.end(), "SECRET", 0.85)
+
+
+# The stems every PASSWORD_RE cue word holds (over lower-cased text): one plain search,
+# with no word-start tests, costs half the full pattern's scan.
+_PASSWORD_HINT_RE = re.compile(
+    r"p(?:ass|wd?|in|ertanyaan)|kata|sandi|sec(?:ret|urity)|a(?:pi|ccess)|memorable|jawaban"
+)
+
+
+def _password_cues(text: str) -> Iterator[re.Match[str]]:
+    """``PASSWORD_RE.finditer(text)`` (via :func:`_finditer`), skipped for ASCII text that
+    holds none of the pattern's cue words (most messages name no password)."""
+    if not text.isascii():
+        return PASSWORD_RE.finditer(text)
+    low = text.lower()
+    if _PASSWORD_HINT_RE.search(low) is not None:
+        return _PASSWORD_LOW_RE.finditer(low)
+    return iter(())
 
 
 def secrets(text: str, cues: Cues) -> Iterator[Candidate]:
     if cues.has("SECRET") and has_number(text):
         yield from _alnum_codes(text, cues)
-    for m in _finditer(PASSWORD_RE, _PASSWORD_LOW_RE, text):
+    for m in _password_cues(text):
         start = m.start("v")
         value = text[start : m.end("v")].rstrip(".?)")
         low = value.lower()
@@ -1330,6 +1367,13 @@ def _after_lead(lows: list[str], k: int, given: frozenset[str], family: frozense
     return any(w in given or w in family for w in pair)
 
 
+def _past(pos: int, name_start: int) -> int:
+    """Where the next cue search starts after a cue that gave no name: at the name's start
+    (a cue may hide inside it), but always past ``pos``, or a cue found again at the same
+    place ("call me lim, L for l i m") would loop for ever."""
+    return name_start if name_start > pos else pos + 1
+
+
 def people(text: str) -> Iterator[Candidate]:
     given, family = given_names(), surnames()
     pos = 0
@@ -1341,7 +1385,7 @@ def people(text: str) -> Iterator[Candidate]:
         if strength == "weak" and text[name_start].islower():
             first = _WORD_RE.match(text, name_start)
             if first is None or first.group().lower() not in given:
-                pos = name_start  # "for example", "saya mau": no name can start here
+                pos = _past(pos, name_start)  # "for example", "saya mau": no name here
                 continue
         words = list(_WORD_RE.finditer(m.group("name")))
         tokens = [w.group() for w in words]
@@ -1357,7 +1401,7 @@ def people(text: str) -> Iterator[Candidate]:
             yield (name_start, end, "PERSON", 0.9 if strength != "weak" else 0.8)
             pos = end
         else:
-            pos = name_start
+            pos = _past(pos, name_start)
     yield from _lower_case_names(text)
     yield from _capitalised_names(text, given, family)
 
