@@ -119,14 +119,7 @@ class Accounts(IdentityCore):
             account = self._account(s, invitation.account_id)
             if account.status != "invited":
                 raise InvalidInvitation()
-            self.policy.check(
-                password,
-                mfa=account.mfa_ever,
-                username=account.username,
-                display_name=account.display_name,
-                organisation=self.config.organisation,
-                email=account.email,
-            )
+            self._check_password(account, password)
             invitation.used_at = now
             account.password_hash = self.hasher.hash(password)
             account.password_changed_at = now

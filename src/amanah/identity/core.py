@@ -84,6 +84,19 @@ class IdentityCore:
     def _key(self, kind: str, value: str) -> str:
         return f"{kind}:" + keyed_digest(self.config.secret, f"throttle-{kind}", value)[:64]
 
+    def _check_password(self, account: StaffAccount, password: str) -> None:
+        """The password policy for this account's new password: the minimum length depends
+        on whether it has ever had a second factor; not a common password; not built from
+        its own name, email or the organisation's."""
+        self.policy.check(
+            password,
+            mfa=account.mfa_ever,
+            username=account.username,
+            display_name=account.display_name,
+            organisation=self.config.organisation,
+            email=account.email,
+        )
+
     @staticmethod
     def _account(session: Session, account_id: str) -> StaffAccount:
         account = session.get(StaffAccount, account_id)

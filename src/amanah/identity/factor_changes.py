@@ -180,14 +180,7 @@ class FactorChanges(FactorProofs, SessionFlows):
             row, account = self._changing(s, session_token, now)
             ok, _ = self.hasher.verify(account.password_hash or "", current)
             if ok:
-                self.policy.check(
-                    new,
-                    mfa=account.mfa_ever,
-                    username=account.username,
-                    display_name=account.display_name,
-                    organisation=self.config.organisation,
-                    email=account.email,
-                )
+                self._check_password(account, new)
                 account.password_hash = self.hasher.hash(new)
                 account.password_changed_at = now
                 self._end_all(s, account.id, "password-changed", now, keep=row.id)

@@ -106,14 +106,7 @@ class Resets(SignInFlows):
             invitation = s.get(Invitation, factors.get("invitation", ""))
             if invitation is None or invitation.used_at is not None or invitation.expires_at <= now:
                 raise InvalidInvitation()
-            self.policy.check(
-                new_password,
-                mfa=account.mfa_ever,
-                username=account.username,
-                display_name=account.display_name,
-                organisation=self.config.organisation,
-                email=account.email,
-            )
+            self._check_password(account, new_password)
             invitation.used_at = now
             attempt.completed_at = now
             account.password_hash = self.hasher.hash(new_password)
