@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from amanah.audit.errors import AuditError
-from amanah.audit.tiles import raw_rows
+from amanah.audit.tiles import raw_execute, raw_rows
 from amanah.db import UTCDateTime
 
 HEAD_ID = 1
@@ -69,7 +69,7 @@ class HeadStatements:
         names = sorted(values)
         sets = ", ".join(f"{name} = {self.ph}" for name in names)
         params = [self._value(name, values[name]) for name in names]
-        _execute(conn, f"UPDATE audit_tree_head SET {sets} WHERE id = {HEAD_ID}", [params])
+        raw_execute(conn, f"UPDATE audit_tree_head SET {sets} WHERE id = {HEAD_ID}", [params])
 
     def insert_checkpoints(self, conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
         ph = self.ph
@@ -78,18 +78,7 @@ class HeadStatements:
             f"VALUES ({ph}, {ph}, {ph}, {ph})"
         )
         params = [(r["size"], r["root_hash"], r["note"], self._bind(r["created_at"])) for r in rows]
-        _execute(conn, sql, params)
+        raw_execute(conn, sql, params)
 
     def _value(self, name: str, value: Any) -> Any:
         return self._bind(value) if name in _TIMES and value is not None else value
-
-
-def _execute(conn: Connection, sql: str, params: Sequence[Sequence[Any]]) -> None:
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        if len(params) == 1:
-            cursor.execute(sql, params[0])
-        else:
-            cursor.executemany(sql, params)
-    finally:
-        cursor.close()

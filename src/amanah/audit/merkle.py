@@ -39,6 +39,7 @@ __all__ = [
     "inclusion_ranges",
     "leaf_hash",
     "node_hash",
+    "parent_hashes",
     "perfect_cover",
     "root",
     "verify_consistency",
@@ -69,6 +70,14 @@ def leaf_hash(entry: bytes) -> bytes:
 def node_hash(left: bytes, right: bytes) -> bytes:
     """SHA-256(0x01 || left || right): an interior node."""
     return _sha256(_NODE + left + right).digest()
+
+
+def parent_hashes(level: Sequence[bytes]) -> list[bytes]:
+    """The node hashes of neighbouring pairs of ``level`` (an odd last hash has no parent
+    here): one tree level up, in one comprehension."""
+    sha, node = _sha256, _NODE
+    pairs = iter(level)
+    return [sha(node + a + b).digest() for a, b in zip(pairs, pairs, strict=False)]
 
 
 @runtime_checkable
@@ -448,7 +457,6 @@ class CompactRange:
         into level ``k + 1``; an unpaired last node is a perfect subtree of the new
         compact range. Nodes made at positive multiples of ``stride`` go to ``made``.
         """
-        sha, node = _sha256, _NODE
         hashes = self._hashes
         size = self._size
         tails: list[bytes] = []  # the unpaired last node of each level, lowest first
@@ -457,8 +465,7 @@ class CompactRange:
             if (size >> level) & 1:
                 cur = [hashes.pop(), *cur]
             tails.append(cur[-1] if len(cur) & 1 else b"")
-            pairs = iter(cur)  # zip(pairs, pairs): neighbours; an odd last one is left over
-            cur = [sha(node + a + b).digest() for a, b in zip(pairs, pairs, strict=False)]
+            cur = parent_hashes(cur)
             level += 1
             if cur and not level % stride:
                 first = size >> level

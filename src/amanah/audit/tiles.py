@@ -22,7 +22,6 @@ one tile of level ``k // 8``, folded: a proof reads O(log n) tiles in one query.
 
 from __future__ import annotations
 
-import hashlib
 import struct
 import threading
 import zlib
@@ -32,6 +31,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from amanah.audit.errors import AuditError
+from amanah.audit.merkle import parent_hashes
 
 HEIGHT = 8
 WIDTH = 1 << HEIGHT
@@ -89,6 +89,19 @@ def raw_rows(conn: Connection, sql: str, params: Sequence[Any] = ()) -> list[Any
     try:
         cursor.execute(sql, params)
         return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def raw_execute(conn: Connection, sql: str, params: Sequence[Sequence[Any]]) -> None:
+    """One statement per parameter row, on the transaction's own DBAPI cursor (the tree
+    head and checkpoint writes: tiny statements, as on the proof path)."""
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        if len(params) == 1:
+            cursor.execute(sql, params[0])
+        else:
+            cursor.executemany(sql, params)
     finally:
         cursor.close()
 
@@ -212,11 +225,8 @@ def write_batch(
 
 
 def _fold(hashes: list[bytes]) -> bytes:
-    sha = hashlib.sha256
     while len(hashes) > 1:
-        hashes = [
-            sha(b"\x01" + hashes[i] + hashes[i + 1]).digest() for i in range(0, len(hashes), 2)
-        ]
+        hashes = parent_hashes(hashes)
     return hashes[0]
 
 
@@ -241,12 +251,10 @@ class FoldCache:
 
     def add(self, key: tuple[int, int], blob: bytes) -> list[list[bytes]]:
         """Fold a complete tile: level ``r`` holds its ``256 >> r`` subtree hashes."""
-        sha = hashlib.sha256
         level = [blob[k * HASH : (k + 1) * HASH] for k in range(WIDTH)]
         levels = [level]
         while len(level) > 1:
-            pairs = iter(level)
-            level = [sha(b"\x01" + a + b).digest() for a, b in zip(pairs, pairs, strict=True)]
+            level = parent_hashes(level)
             levels.append(level)
         with self._lock:
             if len(self._levels) >= self._limit:
