@@ -32,6 +32,26 @@ def test_a_compressed_bundle_is_smaller_for_log_like_entries() -> None:
     assert len(compressed) * 4 < len(raw)
 
 
+def test_a_bundle_is_compressed_once_it_is_complete(system, make_entries) -> None:
+    """The rightmost bundle is rewritten by every batch: it stays raw until it is full."""
+    log = AuditLog(system.factory, system.keyring, ORIGIN, checkpoint_every=100)
+    entries = make_entries(300)
+    log.append_many(entries[:300])
+    log.append_many(entries[:100])  # 400 entries: bundle 0 complete, bundle 1 partial
+    with log._read() as conn:
+        heads = dict(
+            conn.exec_driver_sql("SELECT idx, substr(data, 1, 1) FROM audit_bundles").all()
+        )
+    assert {i: bytes(h) for i, h in heads.items()} == {0: b"Z", 1: b"\x00"}
+    log.append_many(entries[:112])  # 512: both complete
+    with log._read() as conn:
+        heads = dict(
+            conn.exec_driver_sql("SELECT idx, substr(data, 1, 1) FROM audit_bundles").all()
+        )
+    assert {i: bytes(h) for i, h in heads.items()} == {0: b"Z", 1: b"Z"}
+    assert log.verify().ok
+
+
 def test_a_damaged_or_cut_bundle_is_an_audit_error() -> None:
     blob = pack([b"entry one", b"entry two"])
     with pytest.raises(AuditError, match="damaged"):

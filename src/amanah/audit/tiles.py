@@ -9,8 +9,9 @@ about a dozen rows:
   (``"Z"`` and zlib level 1). Entries of one log repeat their keys, actions and
   ids: a bundle shrinks about tenfold, and fewer bytes to fsync at each commit
   more than pay for the compression. A bundle that does not start with ``"Z"``
-  is read as uncompressed (the layout before compression; a length prefix
-  starts with a zero byte).
+  is read as uncompressed (a length prefix starts with a zero byte): the layout
+  before compression, and the rightmost bundle while it fills up, which each
+  batch rewrites whole and is compressed once, when it is complete.
 - ``audit_tiles``: tile ``(level, idx)`` holds the hashes of tree level
   ``8*level``, nodes ``256*idx ..``, 32 bytes each: level 0 holds the leaf
   hashes. Only completed nodes are stored; the rightmost tile of each level (and
@@ -176,7 +177,7 @@ def batch_rows(
             if len(prior) != a - lo:
                 raise AuditError("the audit bundle does not end where the tree head says")
             part = prior + part
-        out.append((_BUNDLE, lo >> HEIGHT, pack(part)))
+        out.append((_BUNDLE, lo >> HEIGHT, pack(part, compress=len(part) == WIDTH)))
     for lvl, hashes in _levels(leaves, nodes).items():
         if not hashes:
             continue
