@@ -109,6 +109,26 @@ def test_a_reset_attempt_never_yields_a_session(identity, make_staff, clock):
         identity.enrol_totp(attempt.token)
 
 
+def test_a_wrong_code_in_a_reset_is_a_failed_sign_in_of_the_reset_flow(
+    identity, make_staff, clock, events
+):
+    """Detection counts it with failed sign-ins (guessing is guessing); the trail says
+    which flow it came from."""
+    staff = make_staff()
+    attempt = identity.begin_reset(identity.issue_password_reset(staff.account_id).token)
+    with pytest.raises(InvalidCode):
+        identity.verify_totp(attempt.token, "000000")
+    failed = events.of(ev.SIGNIN_FAILED)[-1]
+    assert failed["flow"] == "reset" and failed["account_id"] == staff.account_id
+    with pytest.raises(InvalidCode):
+        identity.verify_totp(sign_in_attempt(identity, staff), "000000")
+    assert events.of(ev.SIGNIN_FAILED)[-1]["flow"] == "signin"
+
+
+def sign_in_attempt(identity, staff) -> str:
+    return identity.begin(staff.username, staff.password).token
+
+
 def test_cannot_remove_the_last_second_factor(identity, make_staff, clock):
     from amanah.errors import Conflict
 

@@ -241,8 +241,14 @@ class SignInFlows(FactorProofs):
                 self._factor_failed(s, account, factor, now, notices)
             account_id, purpose = account.id, attempt.purpose
         self.notices.send(notices)
-        if not ok:
-            self._emit(ev.SIGNIN_FAILED, account_id=account_id, factor=factor, reason="invalid")
+        if not ok:  # a wrong code in a reset is a failed sign-in too: ``flow`` tells which
+            self._emit(
+                ev.SIGNIN_FAILED,
+                account_id=account_id,
+                factor=factor,
+                reason="invalid",
+                flow=purpose,
+            )
             raise InvalidCode()
         self._emit(ev.FACTOR_USED, account_id=account_id, factor=factor)
         if signed is not None:
