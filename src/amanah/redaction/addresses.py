@@ -192,8 +192,9 @@ _ADDRESS_VALUE_RE = re.compile(
     r"\s*:?\s+(?P<v>[A-Za-z0-9](?:[^\n.?!;]|\.(?<![A-Za-z]{5}\.)(?=\s?[\w#])){4,160})"
 )
 _ADDRESS_STOP_RE = re.compile(
-    r",?\s+(?:(?i:ya|yah|dan|and|tapi|but|dekat|near|next\s+to|sebelah|please|tolong|thanks|makasih|"
-    r"terima|karena|because|since|sejak|atas\s+nama|a\.n\.|attn|c/o|u\.p\.)|kak|pak|bu|mbak|mas)(?![\w])"
+    r",?\s+(?:(?i:ya|yah|dan|and|tapi|but|with|dekat|near|next\s+to|sebelah|please|tolong|"
+    r"thanks|makasih|terima|karena|because|since|sejak|atas\s+nama|a\.n\.|attn|c/o|u\.p\.)|"
+    r"kak|pak|bu|mbak|mas|bersama)(?![\w])"  # in lower case only: not "Jl. Karya Bersama"
     r"|,\s*(?:Pak|Bu|Bapak|Ibu|Mbak|Mas|Kak|Mr|Mrs|Ms|Miss|Dr)\.?\s"
     r"|,?\s*\+?\d[\d \-]{7,}\d|\S+@"
     r"|,\s*(?!(?i:rt|rw|kel|kec|kab|kota|no|blok|blk|desa|dusun|kav|lt|lantai|apt|unit|flat|suite)\b)[a-z]"
@@ -323,7 +324,8 @@ def addresses(text: str, digits: bool = True) -> Iterator[Candidate]:
 # A company's own premises ("our head office is at ...", "kantor cabang kami di ..."): not
 # the caller's personal data, so left as it is.
 _BUSINESS_HINT_RE = re.compile(
-    r"head\s?(?:office|quarters)|hq\b|branch|outlet|showroom|gerai|cabang|kantor\s+(?:pusat|kami)|"
+    r"head\s?(?:office|quarters)|hq\b|branch|outlet|showroom|gerai|cabang|kc[pu]\b|"
+    r"kantor\s+(?:pusat|kami)|"
     r"our\s+(?:office|store|shop|warehouse|service)|toko\s+kami|service\s+cent(?:er|re)"
 )
 _BUSINESS_RE = re.compile(
@@ -336,8 +338,21 @@ _BUSINESS_RE = re.compile(
 _SENTENCE_END_RE = re.compile(r"[.!?\n](?:\s|$)")
 
 
+# A branch named by its street: "Cabang Jl. Sudirman", "kcp jalan melawai", "outlet di Jl. ...",
+# "the branch on Orchard Road", "Jl. Sudirman branch".
+_BRANCH_BEFORE_RE = re.compile(
+    r"(?i:(?<![\w])(?:cabang|kcp|kcu|kantor\s+cabang|outlet|gerai|branch)"
+    r"(?:\s+(?:di|yang\s+di|yang\s+ada\s+di|at|on|in))?\s*)$"
+)
+_BRANCH_AFTER_RE = re.compile(r"(?i:\s*(?:branch|outlet)(?![\w]))")
+
+
 def _business(text: str, start: int, end: int) -> bool:
     """Is the address at ``start:end`` a business's, by its sentence?"""
+    if _BRANCH_BEFORE_RE.search(text, max(0, start - 24), start) or _BRANCH_AFTER_RE.match(
+        text, end
+    ):
+        return True
     lo = max(0, start - 100)
     for m in _SENTENCE_END_RE.finditer(text, lo, start):
         lo = m.end()

@@ -59,6 +59,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"verification value",
         r"security number",
         r"cvv code",
+        r"c(?<!\b[a-z] c)\.? v\.? [vc]\.?(?! [a-z](?![\w]))",  # spelled out: "c v v", "C.V.V."
         r"(?:three|3|tiga)[- ](?:digits?|angka)(?! terakhir)(?: code| number| kode)?",
     ),
     # "security code": a card's CVV, or the code a bank's app or SMS gives; the other cues
@@ -175,11 +176,23 @@ CUES: dict[str, tuple[str, ...]] = {
         r"acc(?: no\.?| number)",
         r"giro",
     ),
-    "SSN": (r"ssn", r"social security(?: number| no)?", r"social"),
+    "SSN": (
+        r"ssn",
+        r"social security(?: number| no)?",
+        r"social",
+        r"s(?<!\b[a-z] s)\.? ?s\.? ?n\.?(?! [a-z](?![\w]))",  # "s s n", "S.S.N."
+        r"s\.? ?s\.? (?:number|no\.?|#)",  # "ss number": the social security number
+    ),
     "PASSPORT": (r"passport(?: number| no)?", r"paspor(?:nya)?", r"nomor paspor"),
     "SECRET": (
         r"pin",
         r"pin number",
+        # a cue spelled out letter by letter ("the o t p is ...", "P.I.N. 4826"), not letters
+        # of a word spelled out ("s a p i n k ...")
+        r"o(?<!\b[a-z] o)\.? t\.? p\.?(?! [a-z](?![\w]))",
+        r"p(?<!\b[a-z] p)\.? i\.? n\.?(?! [a-z](?![\w]))",
+        r"o\.t\.p\.?",
+        r"p\.i\.n\.?",
         r"otp",
         r"one[- ]time (?:password|code|pin)",
         r"verification code",
@@ -195,6 +208,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"kode akses",
         r"access code",
         r"auth(?:entication)? code",
+        r"authori[sz]ation code",
+        r"kode otorisasi",
         r"kode token",
         r"(?:6|six|4|four)[- ]digit code",
         r"kode (?:yang )?(?:masuk|dikirim|diterima)",
@@ -212,6 +227,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"date of birth",
         r"dob",
         r"d\.o\.b\.?",
+        r"d(?<!\b[a-z] d)\.? o\.? b\.?(?! [a-z](?![\w]))",
         r"born(?: on)?",
         r"birthday",
         r"birth date",
@@ -240,6 +256,19 @@ CUES: dict[str, tuple[str, ...]] = {
         r"invoice",
         r"faktur",
         r"reference(?: number)?",
+        r"referensi(?:nya)?",
+        # a payment's own records: a receipt's approval code, a batch or terminal number
+        r"(?:approval|appr) code",
+        r"kode (?:approval|persetujuan)",
+        r"batch(?: number| no| id)?",
+        r"terminal(?: id| number| no)?",
+        r"struk",
+        r"kw?itansi",
+        # a company's registration number (Singapore UEN, Indonesian NIB): not a person's
+        r"uen",
+        r"(?:company|business|vehicle|car) registration(?: number| no)?",
+        r"nomor induk berusaha",
+        r"nib",
         r"ref\.?",
         r"booking(?: code)?",
         r"kode booking",
@@ -313,7 +342,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"kode promo",
         r"(?:promo|voucher|discount|coupon|referral|booking|confirmation|error) code",
         r"(?:reference|area|country|branch|bank|swift|tracking) code",
-        r"kode (?:promo|voucher|diskon|kupon|referral|referal|booking|pos|area|negara)",
+        r"kode (?:promo|voucher|diskon|kupon|referral|referal|referensi|booking|pos|area|negara)",
         r"kode (?:cabang|bank|swift|pembayaran|bayar|transaksi|tiket)",
         # service numbers, and the documents a company holds (not a person's identifiers)
         r"short ?codes?",
@@ -487,6 +516,24 @@ def _category(cue: str) -> str:
 BEFORE = 60  # characters a cue may precede its value by
 AFTER = 25  # ... or follow it by
 
+# Cues whose sense the cue just before decides: "my cell is area code 415 ..." (an area
+# code read after a phone cue opens the phone number, not a code to keep), "the receipt
+# says auth code 0Z4K19" (a card payment's approval code, not a one-time code).
+_AREA_RE = re.compile(r"(?:area code|kode area)(?:\s?nya)?")
+_AUTH_RE = re.compile(r"(?:auth|authori[sz]ation) code|kode otorisasi")
+_REREAD_GAP = 40  # characters between the two cues
+
+
+def _reread(cat: str, cue: str, cats: list[str], gap: int) -> str:
+    """The category of a NEG or SECRET ``cue`` given the cue before it (``gap`` apart)."""
+    if not cats or gap > _REREAD_GAP:
+        return cat
+    if cat == "NEG" and cats[-1] == "PHONE" and _AREA_RE.fullmatch(cue.lower()):
+        return "PHONE"
+    if cat == "SECRET" and cats[-1] == "NEG" and _AUTH_RE.fullmatch(cue.lower()):
+        return "NEG"
+    return cat
+
 
 class Cues:
     """All cues of one utterance, for closest-cue look-ups."""
@@ -510,6 +557,8 @@ class Cues:
             if cat == "NUMBER":
                 number_ends.append(m.end())
                 continue
+            if (cat == "NEG" or cat == "SECRET") and cats:
+                cat = _reread(cat, m.group(), cats, m.start() - ends[-1])
             ends.append(m.end())
             starts.append(m.start())
             cats.append(cat)

@@ -83,7 +83,11 @@ AMBIGUOUS = frozenset(
      "ngee", "wai", "kuan", "kiam", "thiam", "tiang", "soo", "beng", "tiong",
      # words too: "jaya" (glory), "raja" (king), "desak" (urgent), "hakim" (judge) ...
      "jaya", "raja", "desak", "alit", "hakim", "gusti", "hidayah", "rohani", "devi", "rani",
-     "noor", "nour", "huda", "uma", "usha", "mariam"]
+     "noor", "nour", "huda", "uma", "usha", "mariam",
+     # short forms that are everyday English words: "Bill Turner", not "the bill"
+     "bill", "rob", "pat", "sue", "max", "ray", "don", "ken", "nick",
+     # Balinese "Luh" (girl), like "Ni": "Ni Luh Putu Ayu", but "Ni Luh" alone names no one
+     "luh"]
 )  # fmt: skip
 # Capitalised words that never continue a name.
 NOT_NAME = frozenset(
@@ -264,6 +268,15 @@ NOT_NAME = frozenset(
         "gopay",
         "dana",
         "netflix",
+        "facebook",
+        "instagram",
+        "twitter",
+        "tiktok",
+        "telegram",
+        "youtube",
+        "linkedin",
+        "wechat",
+        "messenger",
         "everyone",
         "everybody",
         "all",
@@ -382,6 +395,15 @@ GREETINGS = frozenset(
         "cheers",
         "sincerely",
         "hormat saya",
+        # a nickname or a correction: "..., panggilan Tere.", "I go by Kit.", "I mean Kit"
+        "panggilan",
+        "go by",
+        "goes by",
+        "calls me",
+        "known as",
+        "maksudnya",
+        "maksud saya",
+        "i mean",
     ]
 )
 
@@ -462,6 +484,10 @@ _RELATION = "|".join(
 )  # fmt: skip
 # Letters said one by one ("m o h a m m e d", "b-u-d-i"): at least three, then no word.
 _SPELLED = r"[A-Za-z](?:[\s.\-]{1,2}[A-Za-z](?![\w'])){2,40}+(?![\w'])"
+# "my English name is Jason", "Chinese name Lim Wei Ling": a name besides the one on record
+_OTHER_NAMES = (
+    "english", "chinese", "christian", "baptismal", "indonesian", "malay", "tamil", "legal", "real",
+)  # fmt: skip
 STRONG = (
     rf"(?i:{_CN_INTRO}|{_RELATION}|"
     r"nama(?:nya)?\s+(?:yang\s+)?(?:ada\s+)?(?:sesuai|seperti|tertera|tercantum|terdaftar|"
@@ -481,16 +507,51 @@ STRONG = (
     r"given\s+name|"
     r"recipient|beneficiary|payee|penerima(?:nya)?|pengirim(?:nya)?|"
     r"nama(?:nya|ku)?(?:\s+(?:lengkap(?:nya)?|saya|aku|suami|istri|anak|ibu|ayah|beliau|penerima|"
-    r"pengirim|pemilik(?:nya)?|nasabah|pemegang|kartu|rekening))*|name)"
+    r"pengirim|pemilik(?:nya)?|nasabah|pemegang|kartu|rekening|"
+    # the name in another language, or the one people use: "nama Indonesianya", "nama panggilan"
+    r"(?:indonesia|cina|china|tionghoa|mandarin|inggris|baptis|panggilan|kecil|asli)(?:nya|ku)?))*|"
+    r"panggilan(?:nya|ku)|dipanggil|nick\s*name(?:'s|\s+is)?|"
+    + "|".join(rf"{w}\s+name(?:'s|\s+is)?" for w in _OTHER_NAMES)
+    + "|"
+    r"name)"
 )
 WEAK = (
     r"(?i:saya\s+sendiri|aku\s+sendiri|sy\s+sendiri|this\s+is|it'?s|i\s+am|i'?m|sy|aq|gw|gua|dgn|utk|speaking\s+with|you'?re\s+speaking\s+with|"
     r"berbicara\s+dengan|bicara\s+dengan|dengan|saya|aku|gue|ini|thanks|thank\s+you|terima\s+kasih|"
     r"hi|hello|halo|hai|hey|bye|makasih|dear|for|untuk|with|atas|sama|ke|"
     r"spoke\s+(?:to|with)|speak\s+to|talked\s+to|call\s+me|regards|best\s+regards|salam|cheers|"
-    r"sincerely|hormat\s+saya)"
+    r"sincerely|hormat\s+saya|panggilan|go(?:es)?\s+by|calls\s+me|known\s+as|"
+    # a self-correction: "saya ucok eh maksudnya parlindungan hutapea", "I mean Jessica"
+    r"maksudnya|maksud\s+saya|i\s+mean)"
 )
-_TOKEN = r"(?:[sSdD]/[oO]|[aA]/[lLpP])(?![\w/])|[A-Za-z][A-Za-z'\-]*"
+# A relative or close one named right after the word, with no "is" ("my wife Priya", "for my
+# son james", "istri saya Rina"): read like a title (see recognizers.people for lower case).
+_KIN_WORDS = (
+    r"(?:wife|husband|spouse|son|daughter|mother|father|mum|mom|mama|dad|papa|brother|sister|"
+    r"partner|fianc[eé]e?|boyfriend|girlfriend|grandmother|grandfather|grandma|grandpa|granny|"
+    r"grandson|granddaughter|aunt|auntie|uncle|niece|nephew|cousin|friend|colleague|boss|"
+    r"stepson|stepdaughter|stepmother|stepfather)(?:-in-law)?"
+)
+_KIN_DETS = ("my", "his", "her", "our", "their")
+_KIN_ID_WORDS = (
+    "istri", "suami", "anak", "ibu", "ayah", "bapak", "mama", "papa", "kakak", "adik", "mertua",
+    "nenek", "kakek", "pacar", "tunangan", "teman", "paman", "bibi", "tante", "sepupu",
+    "keponakan", "cucu",
+)  # fmt: skip
+KIN = (
+    "(?i:"
+    + "|".join(
+        [*(rf"{det}\s+(?:late\s+|elderly\s+|little\s+|older\s+|younger\s+|eldest\s+|"
+           rf"youngest\s+|best\s+)?{_KIN_WORDS}(?![\w'])(?!\s+(?:is|was)\b)"
+           for det in _KIN_DETS),
+         # "istri saya bernama ..." is a strong cue of its own (_RELATION)
+         *(rf"{w}(?:ku|nya|\s+(?:saya|sy|aku|gue|gw|kami))(?!\s+(?:bernama|namanya|yaitu|yakni)\b)"
+           for w in _KIN_ID_WORDS)]
+    )
+    + ")"
+)  # fmt: skip
+# A middle initial is a token too, when a capitalised word follows: "Marcus J. Holloway".
+_TOKEN = r"(?:[sSdD]/[oO]|[aA]/[lLpP])(?![\w/])|[A-Z]\.(?=\s+[A-Z][a-z])|[A-Za-z][A-Za-z'\-]*"
 # The word-start test comes after the first letter: a pattern that opens with a
 # look-behind cannot skip ahead to the characters it can start with, and so tries every
 # position of the text; one that opens with a character class can (two to three times faster).
@@ -506,9 +567,12 @@ _CONNECTOR_RE = (
 # Capitals and small letters, with the accented ones of Western names ("Jürgen", "Zoë").
 _UP = "A-ZÀ-ÖØ-Þ"
 _LO = "a-zß-öø-ÿ"
+# A capital inside a name after "-", "'", "Mc" or "Mac": "Dubois-Martin", "O'Neill", "MacLeod".
+_NAME_WORD = rf"(?:(?<=M)a?c[{_UP}])?[{_LO}'\-]+(?:(?<=[-'])[{_UP}][{_LO}'\-]+)*"
 CAP_RUN_RE = re.compile(
-    rf"[{_UP}](?<![\w'][{_UP}])[{_LO}'\-]+(?:(?<=-)[{_UP}][{_LO}'\-]+)*"  # "Dubois-Martin"
-    rf"(?:\s+(?:{_CONNECTOR_RE}\s+){{0,2}}[{_UP}][{_LO}'\-]+(?:(?<=-)[{_UP}][{_LO}'\-]+)*){{0,5}}"
+    rf"[{_UP}](?<![\w'][{_UP}]){_NAME_WORD}"
+    # more words, with particles ("binti", "van der") or a middle initial ("Marcus J. Holloway")
+    rf"(?:\s+(?:(?:{_CONNECTOR_RE}\s+){{1,2}}|[{_UP}]\.?\s+)?[{_UP}]{_NAME_WORD}){{0,5}}"
 )
 
 
@@ -554,8 +618,18 @@ def _grouped(pattern: str) -> str:
     return "(?i:" + "|".join(f"{c}(?:{'|'.join(rests)})" for c, rests in groups.items()) + ")"
 
 
+_KIN_OR_TITLE = "(?i:" + "|".join([*_alternatives(KIN), *_alternatives(TITLE)]) + ")"
+_KIN_RE = re.compile(KIN)
+
+
+def is_kin(title: str) -> bool:
+    """Is this title of a TRIGGER_RE match a relative ("my wife", "istri saya")?"""
+    return _KIN_RE.fullmatch(title) is not None
+
+
 TRIGGER_RE = re.compile(
-    rf"(?<![\w])(?:(?P<title>{_grouped(TITLE)})|(?P<strong>{_grouped(STRONG)})"
+    # KIN in the title group, before the titles: "ibu saya Rina" is not the title "Ibu"
+    rf"(?<![\w])(?:(?P<title>{_grouped(_KIN_OR_TITLE)})|(?P<strong>{_grouped(STRONG)})"
     rf"|(?P<weak>{_grouped(WEAK)}))"
     rf"(?:\s+(?i:adalah|is|:))?[\s,:]+(?P<name>{_SPELLED}|(?:{_TOKEN})(?:\s+(?:{_TOKEN})){{0,5}})"
 )
@@ -563,7 +637,16 @@ TRIGGER_RE = re.compile(
 
 _TRIGGER_START_RE = re.compile(
     r"(?<![\w])(?:"
-    + _by_first_char([*_alternatives(TITLE), *_alternatives(STRONG), *_alternatives(WEAK)])
+    + _by_first_char(
+        # of KIN only the words it opens with: where it starts is all this needs
+        [
+            *_alternatives(TITLE),
+            *_alternatives(STRONG),
+            *_alternatives(WEAK),
+            *(rf"{det}\s" for det in _KIN_DETS),
+            *_KIN_ID_WORDS,
+        ]
+    )
     + ")"
 )
 
@@ -673,12 +756,77 @@ def _surname_like(low: str, given: frozenset[str], family: frozenset[str]) -> bo
     )
 
 
+# Indonesian self-introductions and "dengan (siapa)": an unlisted name may follow them.
+_UNLISTED_CUES = frozenset(
+    ["saya", "aku", "sy", "aq", "gue", "gw", "gua", "dengan", "dgn", "sama", "maksudnya"]
+)
+
+
+def unlisted_then_surname(cue: str, name: str) -> int:
+    """After "saya", "dengan", in lower case: an unlisted given name then a listed family
+    name that is not a word ("saya parlindungan hutapea"): 2, else 0. Not after English
+    cues, where the first word is too often an adjective ("with light brown hair")."""
+    if cue.lower() not in _UNLISTED_CUES:
+        return 0
+    words = name.split(None, 2)
+    if len(words) < 2:
+        return 0
+    first, second = words[0].strip(",."), words[1].strip(",.")
+    if not (first.islower() and second.islower()):
+        return 0
+    given, family = given_names(), surnames()
+    if len(first) < 5 or second not in family or len(second) < 4 or second in common_words():
+        return 0
+    return 2 if _surname_like(first, given, family) and first not in family else 0
+
+
+def kin_extent(tokens: list[str], count: int) -> int:
+    """``count`` words of a name after "my wife", "istri saya", less the lower-case words
+    after its second that no list holds ("my husband budi santoso lost ...": not "lost")."""
+    if count < 3 or tokens[0][0].isupper():
+        return count
+    given, family = given_names(), surnames()
+    keep = 2
+    while keep < count and (tokens[keep].lower() in given or tokens[keep].lower() in family):
+        keep += 1
+    return keep
+
+
+_CLAUSE_END_RE = re.compile(r"\s*(?:[,.!?;)]|$)")
+
+
+def kin_name(tokens: list[str], text: str, after: int) -> bool:
+    """After "my wife", "istri saya": does a name open ``tokens`` (the first ends at
+    ``after`` in ``text``)? A listed name; an unlisted capitalised word only before another
+    one or at the end of the clause ("my wife Xiomara.", not "Anak saya Kelas 5", "Ibu saya
+    Pensiunan guru"); in lower case only a listed given name that is not also a word ("my
+    wife priya", not "my daughter grace period")."""
+    low = tokens[0].lower()
+    if low in common_words():
+        return False
+    given, family = given_names(), surnames()
+    nxt = tokens[1].lower() if len(tokens) > 1 else ""
+    if tokens[0][0].isupper():
+        if (low in given and low not in AMBIGUOUS) or low in family:
+            return True
+        if len(tokens) > 1 and tokens[1][0].isupper():
+            return nxt not in NOT_NAME
+        return _CLAUSE_END_RE.match(text, after) is not None
+    return low in given and (low not in AMBIGUOUS or nxt in given or nxt in family)
+
+
 def _lower_opening(lows: list[str], given: frozenset[str], family: frozenset[str]) -> bool:
     """A lower-case name after a weak trigger: a listed given name that is not a word,
     then a particle and a word ("anthony de souza"), or a surname ("fransiskus lamanepa")."""
     first = lows[0]
-    if first not in given or first in AMBIGUOUS or first in common_words() or len(lows) < 2:
+    if first not in given or first in common_words() or len(lows) < 2:
         return False
+    if first in AMBIGUOUS:  # "sri wahyuni", "dewi lestari": only with a listed name after it
+        second = lows[1]
+        return second not in AMBIGUOUS and (
+            (second in given and len(second) >= 4 and second not in common_words())
+            or (second in family and _surname_like(second, given, family))
+        )
     if lows[1] in CONNECTORS:
         return len(lows) > 2 and lows[2].isalpha() and lows[2] not in common_words()
     if lows[1] in family:

@@ -23,10 +23,14 @@ from .names import (
     GREETINGS,
     NOT_NAME,
     given_names,
+    is_kin,
+    kin_extent,
+    kin_name,
     may_spell,
     name_extent,
     next_trigger,
     surnames,
+    unlisted_then_surname,
 )
 from .spoken import (
     IDENTITY,
@@ -262,6 +266,8 @@ def numbers(
         )
     if len(pieces) > 1:
         yield from _card_in_pieces(text, pieces, cues)
+        if len(pieces) > 2 and cues.has("SSN"):
+            yield from _ssn_in_pieces(text, pieces, cues)
 
 
 # A piece of a card read out in parts: "first four are 4883" ... "then 0906 7171".
@@ -304,6 +310,36 @@ def _card_in_pieces(
         for a, b, _ in pieces[i : best + 1]:
             yield (a, b, "CREDIT_CARD", 0.95)
         i = best + 1
+
+
+_SSN_PIECE_GAP_CUES = frozenset(["NEG", "SSN"])  # "first three ..., last four ..."
+
+
+def _ssn_in_pieces(
+    text: str, pieces: list[tuple[int, int, str]], cues: Cues
+) -> Iterator[Candidate]:
+    """An SSN read out in its three groups with words between ("my ssn, first three 726,
+    middle two 82, last four 3165"): 3, 2 and 4 digits a few words apart, after an SSN cue."""
+    for i in range(len(pieces) - 2):
+        trio = pieces[i : i + 3]
+        if [len(p[2]) for p in trio] != [3, 2, 4]:
+            continue
+        digits = "".join(p[2] for p in trio)
+        if not ssn_ok(digits) or cues.closest(trio[0][0], trio[0][1]) != "SSN":
+            continue
+        if all(
+            _PIECE_GAP_RE.fullmatch(text, a[1], b[0]) is not None
+            and set(_cues_between(cues, a[1], b[0])) <= _SSN_PIECE_GAP_CUES
+            for a, b in ((trio[0], trio[1]), (trio[1], trio[2]))
+        ):
+            for a, b, _ in trio:
+                yield (a, b, "US_SSN", 0.95)
+
+
+def _cues_between(cues: Cues, start: int, end: int) -> list[str]:
+    """Categories of the cues that start in ``[start, end)``."""
+    k = bisect_right(cues.starts, start)
+    return [c for c, st in zip(cues.cats[k:], cues.starts[k:], strict=False) if st < end]
 
 
 def _window(
@@ -637,7 +673,7 @@ DATE_RE = re.compile(
     r"(?<![\w/.-])(?:"
     r"\d{1,2}[/.\-]\d{1,2}[/.\-](?:19|20)?\d{2}"
     r"|\d{1,2} [/.\-] \d{1,2} [/.\-] (?:19|20)\d{2}"  # "12 - 08 - 1975"
-    r"|(?:19|20)\d{2}-\d{1,2}-\d{1,2}"
+    r"|(?:19|20)\d{2}(?:-\d{1,2}-|/\d{1,2}/|\.\d{1,2}\.)\d{1,2}"  # "1992/03/14" too
     rf"|\d{{1,2}}[-/.\s]{_MONTHS}[-/.\s](?:19|20)?\d{{2}}"
     rf"|\d{{1,2}}{_ORD}\s(?:of\s)?{_MONTHS},?\s(?:19|20)\d{{2}}"
     rf"|{_MONTHS}\s\d{{1,2}}{_ORD},?\s(?:19|20)\d{{2}}"
@@ -699,6 +735,25 @@ def _bare_birth_date(text: str, m: re.Match[str], cues: Cues) -> bool:
     return _EVENT_BEFORE_RE.search(text, max(0, m.start() - 40), m.start()) is None
 
 
+# A date of birth with no separators after its cue, typed or read out digit by digit:
+# "150689", "oh four oh nine seventy five" (040975), "19830412".
+_COMPACT_DATE_RE = re.compile(r"(?<![\w/.,-])\d{6}(?:\d{2})?(?![\w/]|[.,-]\d)")
+
+
+def _day_month(a: int, b: int) -> bool:
+    """Day then month, or month then day."""
+    return (1 <= a <= 31 and 1 <= b <= 12) or (1 <= a <= 12 and 1 <= b <= 31)
+
+
+def _compact_date(digits: str) -> bool:
+    """DDMMYY or MMDDYY; DDMMYYYY, MMDDYYYY or YYYYMMDD (years 1900-2030)."""
+    if len(digits) == 6:
+        return _day_month(int(digits[:2]), int(digits[2:4]))
+    if 1900 <= int(digits[:4]) <= 2030 and 1 <= int(digits[4:6]) <= 12:
+        return 1 <= int(digits[6:]) <= 31
+    return 1900 <= int(digits[4:]) <= 2030 and _day_month(int(digits[:2]), int(digits[2:4]))
+
+
 def dates(text: str, cues: Cues) -> Iterator[Candidate]:
     dob = cues.has("DOB")
     if dob or _old_year(text):
@@ -707,6 +762,10 @@ def dates(text: str, cues: Cues) -> Iterator[Candidate]:
                 yield (m.start(), m.end(), "DATE_OF_BIRTH", 0.9)
             elif _bare_birth_date(text, m, cues):
                 yield (m.start(), m.end(), "DATE_OF_BIRTH", 0.75)  # over "Jan" as a name
+    if dob:
+        for m in _COMPACT_DATE_RE.finditer(text):
+            if cues.closest(m.start(), m.end()) == "DOB" and _compact_date(m.group()):
+                yield (m.start(), m.end(), "DATE_OF_BIRTH", 0.9)
     if "/" in text and (cues.has("CARD") or cues.has("CVV")):
         for m in _EXPIRY_AFTER_CARD_RE.finditer(text):
             yield (m.start("e"), m.end("e"), "CARD_EXPIRY", 0.8)
@@ -917,7 +976,8 @@ def spoken_dates(text: str, cues: Cues) -> Iterator[Candidate]:
                     done = m.end()
                     yield (start, m.end(), "DATE_OF_BIRTH", 0.9)
                     continue
-        if expiry and cue == "EXPIRY" and run.start() >= done:
+        # (or the card named in between: "masa berlaku kartu agustus dua enam")
+        if expiry and cue in ("EXPIRY", "CARD") and run.start() >= done:
             # the match that ends with the run ("7584 expiry twelve twenty six": not "7584")
             m = next(
                 (
@@ -936,6 +996,8 @@ def spoken_dates(text: str, cues: Cues) -> Iterator[Candidate]:
             if m.group("m"):
                 ok = len(chunks) == 1 and (20 <= chunks[0] <= 39 or 2020 <= chunks[0] <= 2039)
                 ok = ok or (len(chunks) == 2 and chunks[0] == 20 and 20 <= chunks[1] <= 39)
+                # the year digit by digit: "november dua tujuh", "june two nine"
+                ok = ok or (len(chunks) == 2 and chunks[0] in (2, 3) and chunks[1] <= 9)
             else:
                 ok = 1 <= chunks[0] <= 12 and (
                     (len(chunks) == 2 and 20 <= chunks[1] <= 39)
@@ -1245,7 +1307,10 @@ _SPACES_RE = re.compile(r"\s+")
 # "I'm Tobias." / "saya Sutrisno dan ...": a self-introduction that ends the sentence.
 _INTRODUCTIONS = frozenset(["this is", "i'm", "im", "i am", "saya", "aku", "gue", "ini"])
 _ADJECTIVE_RE = re.compile(r"(?:ous|ful|able|ible|ive|ing|ed|ly|ish|ese|ian|ic|al|im|ist)$")
-_INTRO_END_RE = re.compile(r"(?:\s+[A-Z][a-z]+)?(?:\s*(?:[.!?;]|$)|\s+(?:and|dan)\b)")
+# ... or that the speaker corrects or hesitates after ("saya ucok eh maksudnya ...")
+_INTRO_END_RE = re.compile(
+    r"(?:\s+[A-Z][a-z]+)?(?:\s*(?:[.!?;]|$)|\s+(?:and|dan|eh|uh|um|er|maksudnya|i\s+mean)\b)"
+)
 # Spelling alphabets: "F for Freddie", "B as in Budi", "S untuk Siti" name a letter, not a person.
 _SPELLING_RE = re.compile(r"(?<![\w'])[A-Za-z]\s+(?:for|as\s+in|untuk|seperti)\s+$")
 
@@ -1381,20 +1446,27 @@ def people(text: str) -> Iterator[Candidate]:
     spelled = may_spell(text)
     while (m := next_trigger(text, lowered, pos, spelled)) is not None:
         strength = "title" if m.group("title") else "strong" if m.group("strong") else "weak"
+        kin = strength == "title" and is_kin(m.group("title"))
         name_start = m.start("name")
+        unlisted = 0
         if strength == "weak" and text[name_start].islower():
             first = _WORD_RE.match(text, name_start)
             if first is None or first.group().lower() not in given:
-                pos = _past(pos, name_start)  # "for example", "saya mau": no name here
-                continue
+                unlisted = unlisted_then_surname(m.group("weak"), m.group("name"))
+                if not unlisted:
+                    pos = _past(pos, name_start)  # "for example", "saya mau": no name here
+                    continue
         words = list(_WORD_RE.finditer(m.group("name")))
         tokens = [w.group() for w in words]
-        count = name_extent(tokens, strength)
+        count = unlisted or name_extent(tokens, strength)
         if not count and strength == "weak" and tokens:
             count = _weak_name(text, m, words, tokens)
+        if count and kin:  # "my wife said", "my daughter will": a word, not her name
+            after = name_start + words[0].end()
+            count = kin_extent(tokens, count) if kin_name(tokens, text, after) else 0
         if count and _spelling(text, name_start):
             count = 0
-        if count and strength == "title" and "," in text[m.start() : name_start]:
+        if count and strength == "title" and not kin and "," in text[m.start() : name_start]:
             count = 0  # "makasih kak, WA juga aktif": the title closed the clause
         if count:
             end = _name_end(text, name_start, name_start + words[count - 1].end())

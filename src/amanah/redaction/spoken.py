@@ -146,14 +146,16 @@ _PAIR_WORDS_RE = re.compile(
 )
 
 
-def _digits_of(run: str) -> tuple[str, int, list[tuple[int, int, str, bool]]] | None:
+def _digits_of(
+    run: str, least: int = 3
+) -> tuple[str, int, list[tuple[int, int, str, bool]]] | None:
     """Digits spelled by a run, its number of words, per token (start, end, digits, written).
 
     A token may be several words: "double five" -> "55", "thirty four" -> "34",
     "dua puluh tiga" -> "23", "tujuh belas" -> "17".
     """
     if _PAIR_WORDS_RE.search(run.lower()) is None:
-        return _digit_words_of(run)  # one digit a word (the usual case): the simple loop
+        return _digit_words_of(run, least)  # one digit a word (the usual case): the simple loop
     out: list[tuple[int, int, str, bool]] = []
     words = 0
     pending = 1
@@ -240,7 +242,7 @@ def _digits_of(run: str) -> tuple[str, int, list[tuple[int, int, str, bool]]] | 
     while out and out[-1][2] == ".":  # "one two three dot" (then a word): no dot at the end
         out.pop()
     total = "".join(t[2] for t in out).lstrip("+")
-    if words < 2 or len(total.replace(".", "")) < 3:
+    if words < 2 or len(total.replace(".", "")) < least:
         return None
     if out[0][2] == "+":
         total = "+" + total
@@ -284,7 +286,9 @@ def _below_hundred(
     return "00", i, end, 0
 
 
-def _digit_words_of(run: str) -> tuple[str, int, list[tuple[int, int, str, bool]]] | None:
+def _digit_words_of(
+    run: str, least: int = 3
+) -> tuple[str, int, list[tuple[int, int, str, bool]]] | None:
     """:func:`_digits_of` for a run without pairs, teens or "dash": one digit a word."""
     out: list[tuple[int, int, str, bool]] = []
     words = 0
@@ -316,11 +320,26 @@ def _digit_words_of(run: str) -> tuple[str, int, list[tuple[int, int, str, bool]
         pending = 1
         rep_start = None
     total = "".join(t[2] for t in out).lstrip("+")
-    if words < 2 or len(total) < 3:
+    if words < 2 or len(total) < least:
         return None
     if out[0][2] == "+":
         total = "+" + total
     return total, words, out
+
+
+# A count said before the digits it counts: "first three seven two six", "middle two eight
+# two", "last four three one six five" (the count word is no digit of the number).
+_POSITION_END_RE = re.compile(r"(?i)(?<![\w])(?:first|middle|next|last|final)\s+$")
+_COUNT_RE = re.compile(r"(?i)(?:two|three|four|five|six)[\s,.\-–—…]{1,3}(?=[^\s,.\-–—…])")
+
+
+def _count_word(scan: str, start: int, run: str) -> int | None:
+    """Where a run's digits start when it opens with a count after "first", "last", ...
+    (None: no count before them)."""
+    if _POSITION_END_RE.search(scan, max(0, start - 8), start) is None:
+        return None
+    count = _COUNT_RE.match(run)
+    return count.end() if count is not None else None
 
 
 def normalise(text: str) -> tuple[str, OffsetMap]:
@@ -337,17 +356,20 @@ def normalise(text: str) -> tuple[str, OffsetMap]:
     pos = 0
     changed = False
     for m in runs.finditer(scan):
-        if _LETTER_RE.search(m.group()) is None:
+        base, run = m.start(), m.group()
+        if _LETTER_RE.search(run) is None:
             continue  # written digits only: no number word to rewrite
-        parsed = _digits_of(m.group())
+        least = 3
+        if (cut := _count_word(scan, base, run)) is not None:
+            base, run, least = base + cut, run[cut:], 2  # "middle two eight two": 2 digits
+        parsed = _digits_of(run, least)
         if parsed is None:
             continue
         changed = True
         # copy the untouched text before the run
-        pieces.append(text[pos : m.start()])
-        starts.extend(range(pos, m.start()))
-        ends.extend(range(pos + 1, m.start() + 1))
-        base = m.start()
+        pieces.append(text[pos:base])
+        starts.extend(range(pos, base))
+        ends.extend(range(pos + 1, base + 1))
         tokens = parsed[2]
         for i, (ts, te, digits, written) in enumerate(tokens):
             # written digit groups keep their own characters; words become digits.
@@ -362,7 +384,7 @@ def normalise(text: str) -> tuple[str, OffsetMap]:
             if i + 1 < len(tokens):
                 # keep written separators between two written groups ("0812 3456"), else join
                 nxt = tokens[i + 1]
-                sep = m.group()[te : nxt[0]]
+                sep = run[te : nxt[0]]
                 if sep == " " and written and nxt[3]:
                     pieces.append(" ")
                     starts.append(base + te)

@@ -27,7 +27,7 @@ from .engine import Lang, Redactor, apply, default_redactor
 from .model import Entity
 from .operators import Operator, get_operator
 from .recognizers import NUM_RUN_RE
-from .spoken import OffsetMap, normalise
+from .spoken import DIGIT_WORDS, OffsetMap, normalise
 
 _CUE_TYPE = {
     "CARD": "CREDIT_CARD",
@@ -53,6 +53,20 @@ _CORRECTION_RE = re.compile(
     r"(?:digit|number)|one\s+more\s+digit|(?:there'?s|ada)\s+(?:one|satu)\s+(?:more|lagi))(?![\w])"
 )
 _END_RE = re.compile(r"[\s.,!…]*$")
+# Two digits said in words closing a turn ("middle two are eight two", "tengahnya dua satu"):
+# normalise leaves a run of fewer than three digits in words.
+_DIGIT_WORD = "|".join(sorted((w for w in DIGIT_WORDS if len(w) > 1), key=len, reverse=True))
+_WORD_PAIR_END_RE = re.compile(
+    rf"(?i)(?<![\w])(?:{_DIGIT_WORD})[\s,]+(?:{_DIGIT_WORD})(?=[\s.,!…]*$)"
+)
+# The place of a piece said before it: "and last four 3165", "middle two are 82".
+_PLACE_RE = re.compile(
+    r"(?i)(?<![\w])(?:first|middle|next|last|final)\s+(?:two|three|four|five|six|2|3|4|5|6)"
+    r"(?:\s+digits?)?(?:\s+(?:are|is))?\s*$"
+)
+# A number dictated in pieces after a bare "nomornya", "the number is": a phone's opening
+# digits (a trunk "0" or a "+"), masked as a phone until the rest comes.
+_PHONE_OPENING_RE = re.compile(r"(?:\+|0[1-9])[\d .\-]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,16 +180,22 @@ class StreamRedactor:
         if fix is not None:
             return self._correction(norm, offsets, fix.end(), last.type, turn)
         m = NUM_RUN_RE.search(norm)
-        if m is None:
+        if m is not None:
+            count = sum(c.isdigit() for c in m.group())
+            start, end = m.start(), m.start() + len(m.group().rstrip(" .-/"))
+            # two digits only when they close the turn: "middle two 91" (an SSN's 3-2-4)
+            if count < 2 or (count == 2 and _END_RE.match(norm, m.end()) is None):
+                return []
+        elif last.score <= 0.5 and (pair := _WORD_PAIR_END_RE.search(norm)) is not None:
+            start, end = pair.start(), pair.end()  # (only while the number is still open)
+        else:
             return []
-        count = sum(c.isdigit() for c in m.group())
-        # two digits only when they close the turn: "middle two 91" (an SSN's 3-2-4)
-        if count < 2 or (count == 2 and _END_RE.match(norm, m.end()) is None):
+        lead = _LEAD.match(norm, 0, start)
+        if lead is None or lead.end() != start:
             return []
-        lead = _LEAD.match(norm, 0, m.start())
-        if lead is None or lead.end() != m.start() or Cues(norm[: m.start()]).cats:
+        if Cues(_PLACE_RE.sub("", norm[:start])).cats:  # "last four": the closing piece
             return []
-        s, e = offsets.span(m.start(), len(m.group().rstrip(" .-/")) + m.start())
+        s, e = offsets.span(start, end)
         if any(x.start < e and x.end > s for x in turn.entities):
             return []
         return [Entity(s, e, last.type, 0.5)]
@@ -211,10 +231,20 @@ class StreamRedactor:
             last = m
         if last is None or last.end() < stop:
             return []
-        kind = _CUE_TYPE.get(Cues(norm).closest(last.start(), last.end()) or "")
+        cues = Cues(norm)
+        cue = cues.closest(last.start(), last.end())
+        kind = _CUE_TYPE.get(cue or "")
+        count = sum(c.isdigit() for c in last.group())
+        if (
+            cue is None
+            and count >= 4
+            and cues.number_near(last.start())
+            and _PHONE_OPENING_RE.fullmatch(last.group())  # "nomornya kosong delapan ..."
+        ):
+            kind = "PHONE_NUMBER"
         if kind is None:
             return []
-        if sum(c.isdigit() for c in last.group()) < 3:
+        if count < 3:
             return []  # three digits: an OTP's half, the first words of "tujuh tiga kosong ..."
         s, e = offsets.span(last.start(), last.end())
         if s < begin:
