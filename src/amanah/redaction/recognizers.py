@@ -289,12 +289,7 @@ def _card_in_pieces(
                 or len(digits := digits + pieces[j][2]) > 19
             ):
                 break
-            k = bisect_right(cues.starts, gap_start)
-            if any(
-                c not in _PIECE_GAP_CUES
-                for c, st in zip(cues.cats[k:], cues.starts[k:], strict=False)
-                if st < gap_end
-            ):
+            if _cue_between(cues, gap_start, gap_end):
                 break
             if len(digits) >= 13 and is_card(digits):
                 best = j
@@ -304,6 +299,17 @@ def _card_in_pieces(
         for a, b, _ in pieces[i : best + 1]:
             yield (a, b, "CREDIT_CARD", 0.95)
         i = best + 1
+
+
+def _cue_between(cues: Cues, start: int, end: int) -> bool:
+    """Is a cue other than :data:`_PIECE_GAP_CUES` starting in ``[start, end)``? (Cues are
+    sorted by start: the scan stops at the first one at or past ``end``.)"""
+    k = bisect_right(cues.starts, start)
+    while k < len(cues.starts) and cues.starts[k] < end:
+        if cues.cats[k] not in _PIECE_GAP_CUES:
+            return True
+        k += 1
+    return False
 
 
 def _window(
@@ -1157,6 +1163,22 @@ _ALNUM_CODE_RE = re.compile(
 )
 
 
+_CODE_CHARS_RE = re.compile(r"[A-Za-z0-9-]*")
+
+
+def _code_scan_end(text: str, cue_end: int) -> int:
+    """Where the scan for a code after a cue may stop: past the last place a code could
+    start (40 characters after the cue), the token there and the character after it.
+
+    Everything :data:`_ALNUM_CODE_RE` reads from a start lies in that start's run of
+    ``[A-Za-z0-9-]`` and one character more, so matches starting in range are the same;
+    the first one out of range (found or not) ends the scan either way."""
+    last = cue_end + 40
+    if last >= len(text):
+        return len(text)
+    return min(len(text), _CODE_CHARS_RE.match(text, last).end() + 1)
+
+
 def _alnum_codes(text: str, cues: Cues) -> Iterator[Candidate]:
     """Codes of letters and digits up to 40 characters after a SECRET cue.
 
@@ -1168,7 +1190,7 @@ def _alnum_codes(text: str, cues: Cues) -> Iterator[Candidate]:
     for cue_end, cat in zip(cues.ends, cues.cats, strict=True):
         if cat != "SECRET":
             continue
-        for m in _ALNUM_CODE_RE.finditer(text, max(cue_end, done)):
+        for m in _ALNUM_CODE_RE.finditer(text, max(cue_end, done), _code_scan_end(text, cue_end)):
             if m.start() - cue_end > 40:
                 break
             done = m.end()
