@@ -533,12 +533,21 @@ def formatted(text: str, cues: Cues, digits: bool = True) -> Iterator[Candidate]
         elif cues.near(m.start(), "NRIC"):
             yield (m.start(), m.end(), "ID_NRIC", 0.7)
     # (an NPWP is written with four dots and a hyphen: two counts skip the scan without them)
-    for m in NPWP_RE.finditer(text) if "-" in text and text.count(".") >= 4 else ():
+    for m in NPWP_RE.finditer(text) if _npwp_hint(text) else ():
         ok = npwp_ok(m.group().replace(".", "").replace("-", ""))
         yield (m.start(), m.end(), "ID_NPWP", 0.99 if ok else 0.75)
     for m in PASSPORT_RE.finditer(text) if cues.has("PASSPORT") else ():
         if cues.closest(m.start(), m.end()) == "PASSPORT":
             yield (m.start(), m.end(), "PASSPORT", 0.9)
+
+
+# What every NPWP_RE match holds: a pattern that opens with a literal dot is searched
+# for at C speed, where NPWP_RE tries a match at every digit.
+_NPWP_HINT_RE = re.compile(r"\.\d{3}\.\d{3}\.\d-\d{3}\.\d{3}")
+
+
+def _npwp_hint(text: str) -> bool:
+    return "-" in text and text.count(".") >= 4 and _NPWP_HINT_RE.search(text) is not None
 
 
 _NOT_LOCAL = FUNCTION_WORDS | frozenset(["me", "us", "him", "her", "them", "saya", "aku", "kami"])
@@ -795,6 +804,15 @@ ID_DMY_RE = re.compile(
     rf"(?P<m2>{_MONTHS}|{_MONTH_NUM})\s+{_TGL}\s+(?P<d2>{_DAY})"
 )
 _ID_DMY_HINT_RE = re.compile(r"(?i)\b(?:bulan|bln)\b")
+
+
+def _id_dmy_hint(text: str) -> bool:
+    """``_ID_DMY_HINT_RE.search(text)``, after two substring tests that rule most texts out
+    (neither word has a letter that IGNORECASE folds from outside ASCII)."""
+    low = text.lower()
+    return ("bulan" in low or "bln" in low) and _ID_DMY_HINT_RE.search(text) is not None
+
+
 _SLASH_WORD = r"(?i:slash|garis\s+miring|garing|per)"
 SPOKEN_EXPIRY_RE = re.compile(
     rf"(?<![\w])(?:(?P<m>{_MONTHS})[\s,]+(?:(?i:of)\s+)?)?"
@@ -898,7 +916,7 @@ def spoken_dates(text: str, cues: Cues) -> Iterator[Candidate]:
     only tried next to a run that has a DOB or expiry cue close by.
     """
     dob, expiry = cues.has("DOB"), cues.has("EXPIRY")
-    if dob and _ID_DMY_HINT_RE.search(text) is not None:
+    if dob and _id_dmy_hint(text):
         yield from _id_dmy_dates(text, cues)
     if not (dob or expiry) or not _has_number_word(text):
         return

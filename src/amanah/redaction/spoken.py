@@ -121,9 +121,16 @@ class OffsetMap:
     size: int = 0  # length of the normalised text
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        if not self.marks:
+        marks = self.marks
+        if not marks:
             return start, end
-        return self._at(start, 0), self._at(end - 1, 1)
+        last = end - 1
+        if 0 <= start <= last < self.size:  # the usual case: both in one copied stretch
+            k = bisect_right(marks, start) - 1
+            shift = self.stretches[k]
+            if isinstance(shift, int) and (k + 1 == len(marks) or last < marks[k + 1]):
+                return start + shift, end + shift
+        return self._at(start, 0), self._at(last, 1)
 
     def _at(self, i: int, side: int) -> int:
         """Original start (``side`` 0) or end (1) of normalised character ``i``."""
