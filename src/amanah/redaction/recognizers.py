@@ -257,6 +257,11 @@ def numbers(
         s, e = offsets.span(m.start(), m.start() + len(run))
         spoken = e - s != len(run)
         memo: dict[tuple[int, int], Candidate | None] = {}
+        if len(groups) == 1:  # what _classify_run comes down to, without a generator
+            found = _window(text, run, m.start(), groups, 0, 1, cues, (regions, spoken), memo)
+            if found is not None:
+                yield found
+            continue
         yield from _classify_run(
             text, run, m.start(), groups, 0, len(groups), cues, (regions, spoken), memo
         )
