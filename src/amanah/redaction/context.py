@@ -546,14 +546,10 @@ class Cues:
         cats: list[str] = []
         number_ends: list[int] = []
         low = text.lower()
-        if len(low) == len(text):
-            found = ((m, _category(m.group())) for m in CUE_RE.finditer(low))
-        else:
-            found = (
-                (m, _ALIAS.get(m.lastgroup or "", m.lastgroup or ""))
-                for m in CUE_RE_ICASE.finditer(text)
-            )
-        for m, cat in found:
+        lowered = len(low) == len(text)  # else the case-blind pattern, over the text itself
+        for m in CUE_RE.finditer(low) if lowered else CUE_RE_ICASE.finditer(text):
+            group = m.lastgroup or ""
+            cat = _category(m.group()) if lowered else _ALIAS.get(group, group)
             if cat == "NUMBER":
                 number_ends.append(m.end())
                 continue

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import ipaddress
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 
 from .context import Cues
@@ -261,6 +261,11 @@ def numbers(
         s, e = offsets.span(m.start(), m.start() + len(run))
         spoken = e - s != len(run)
         memo: dict[tuple[int, int], Candidate | None] = {}
+        if len(groups) == 1:  # what _classify_run comes down to, without a generator
+            found = _window(text, run, m.start(), groups, 0, 1, cues, (regions, spoken), memo)
+            if found is not None:
+                yield found
+            continue
         yield from _classify_run(
             text, run, m.start(), groups, 0, len(groups), cues, (regions, spoken), memo
         )
@@ -295,12 +300,7 @@ def _card_in_pieces(
                 or len(digits := digits + pieces[j][2]) > 19
             ):
                 break
-            k = bisect_right(cues.starts, gap_start)
-            if any(
-                c not in _PIECE_GAP_CUES
-                for c, st in zip(cues.cats[k:], cues.starts[k:], strict=False)
-                if st < gap_end
-            ):
+            if _cue_between(cues, gap_start, gap_end):
                 break
             if len(digits) >= 13 and is_card(digits):
                 best = j
@@ -337,9 +337,20 @@ def _ssn_in_pieces(
 
 
 def _cues_between(cues: Cues, start: int, end: int) -> list[str]:
-    """Categories of the cues that start in ``[start, end)``."""
+    """Categories of the cues that start in ``[start, end)`` (cues are sorted by start)."""
     k = bisect_right(cues.starts, start)
-    return [c for c, st in zip(cues.cats[k:], cues.starts[k:], strict=False) if st < end]
+    return list(cues.cats[k : bisect_left(cues.starts, end, k)])
+
+
+def _cue_between(cues: Cues, start: int, end: int) -> bool:
+    """Is a cue other than :data:`_PIECE_GAP_CUES` starting in ``[start, end)``? (Cues are
+    sorted by start: the scan stops at the first one at or past ``end``.)"""
+    k = bisect_right(cues.starts, start)
+    while k < len(cues.starts) and cues.starts[k] < end:
+        if cues.cats[k] not in _PIECE_GAP_CUES:
+            return True
+        k += 1
+    return False
 
 
 def _window(
@@ -563,12 +574,21 @@ def formatted(text: str, cues: Cues, digits: bool = True) -> Iterator[Candidate]
         elif cues.near(m.start(), "NRIC"):
             yield (m.start(), m.end(), "ID_NRIC", 0.7)
     # (an NPWP is written with four dots and a hyphen: two counts skip the scan without them)
-    for m in NPWP_RE.finditer(text) if "-" in text and text.count(".") >= 4 else ():
+    for m in NPWP_RE.finditer(text) if _npwp_hint(text) else ():
         ok = npwp_ok(m.group().replace(".", "").replace("-", ""))
         yield (m.start(), m.end(), "ID_NPWP", 0.99 if ok else 0.75)
     for m in PASSPORT_RE.finditer(text) if cues.has("PASSPORT") else ():
         if cues.closest(m.start(), m.end()) == "PASSPORT":
             yield (m.start(), m.end(), "PASSPORT", 0.9)
+
+
+# What every NPWP_RE match holds: a pattern that opens with a literal dot is searched
+# for at C speed, where NPWP_RE tries a match at every digit.
+_NPWP_HINT_RE = re.compile(r"\.\d{3}\.\d{3}\.\d-\d{3}\.\d{3}")
+
+
+def _npwp_hint(text: str) -> bool:
+    return "-" in text and text.count(".") >= 4 and _NPWP_HINT_RE.search(text) is not None
 
 
 _NOT_LOCAL = FUNCTION_WORDS | frozenset(["me", "us", "him", "her", "them", "saya", "aku", "kami"])
@@ -848,6 +868,15 @@ ID_DMY_RE = re.compile(
     rf"(?P<m2>{_MONTHS}|{_MONTH_NUM})\s+{_TGL}\s+(?P<d2>{_DAY})"
 )
 _ID_DMY_HINT_RE = re.compile(r"(?i)\b(?:bulan|bln)\b")
+
+
+def _id_dmy_hint(text: str) -> bool:
+    """``_ID_DMY_HINT_RE.search(text)``, after two substring tests that rule most texts out
+    (neither word has a letter that IGNORECASE folds from outside ASCII)."""
+    low = text.lower()
+    return ("bulan" in low or "bln" in low) and _ID_DMY_HINT_RE.search(text) is not None
+
+
 _SLASH_WORD = r"(?i:slash|garis\s+miring|garing|per)"
 SPOKEN_EXPIRY_RE = re.compile(
     rf"(?<![\w])(?:(?P<m>{_MONTHS})[\s,]+(?:(?i:of)\s+)?)?"
@@ -951,7 +980,7 @@ def spoken_dates(text: str, cues: Cues) -> Iterator[Candidate]:
     only tried next to a run that has a DOB or expiry cue close by.
     """
     dob, expiry = cues.has("DOB"), cues.has("EXPIRY")
-    if dob and _ID_DMY_HINT_RE.search(text) is not None:
+    if dob and _id_dmy_hint(text):
         yield from _id_dmy_dates(text, cues)
     if not (dob or expiry) or not _has_number_word(text):
         return
@@ -1219,6 +1248,22 @@ _ALNUM_CODE_RE = re.compile(
 )
 
 
+_CODE_CHARS_RE = re.compile(r"[A-Za-z0-9-]*")
+
+
+def _code_scan_end(text: str, cue_end: int) -> int:
+    """Where the scan for a code after a cue may stop: past the last place a code could
+    start (40 characters after the cue), the token there and the character after it.
+
+    Everything :data:`_ALNUM_CODE_RE` reads from a start lies in that start's run of
+    ``[A-Za-z0-9-]`` and one character more, so matches starting in range are the same;
+    the first one out of range (found or not) ends the scan either way."""
+    last = cue_end + 40
+    if last >= len(text):
+        return len(text)
+    return min(len(text), _CODE_CHARS_RE.match(text, last).end() + 1)
+
+
 def _alnum_codes(text: str, cues: Cues) -> Iterator[Candidate]:
     """Codes of letters and digits up to 40 characters after a SECRET cue.
 
@@ -1230,7 +1275,7 @@ def _alnum_codes(text: str, cues: Cues) -> Iterator[Candidate]:
     for cue_end, cat in zip(cues.ends, cues.cats, strict=True):
         if cat != "SECRET":
             continue
-        for m in _ALNUM_CODE_RE.finditer(text, max(cue_end, done)):
+        for m in _ALNUM_CODE_RE.finditer(text, max(cue_end, done), _code_scan_end(text, cue_end)):
             if m.start() - cue_end > 40:
                 break
             done = m.end()

@@ -10,6 +10,7 @@ Runs need at least two number words and three digits, so "one moment" or
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 _EN = {
@@ -101,20 +102,50 @@ _HAS_WORD_LOW_RE = re.compile(
 _LETTER_RE = re.compile(r"[^\W\d_]")
 
 
+# A stretch of the normalised text: copied unchanged (an int, original index minus
+# normalised index) or a rewritten run (per character: original start, original end).
+Stretch = int | tuple[tuple[int, ...], tuple[int, ...]]
+
+
 @dataclass(frozen=True, slots=True)
 class OffsetMap:
-    """Maps each normalised character index to the span of original text it came from."""
+    """Maps each normalised character index to the span of original text it came from.
 
-    starts: tuple[int, ...] | None  # None: identity map
-    ends: tuple[int, ...] | None
+    Kept by stretch (``marks``: where each stretch starts in the normalised text, sorted):
+    text copied unchanged is one number however long, so a long document with a few runs
+    read out costs a few entries, not two per character.
+    """
+
+    marks: tuple[int, ...] = ()  # none: the identity map
+    stretches: tuple[Stretch, ...] = ()
+    size: int = 0  # length of the normalised text
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        if self.starts is None or self.ends is None:
+        marks = self.marks
+        if not marks:
             return start, end
-        return self.starts[start], self.ends[end - 1]
+        last = end - 1
+        if 0 <= start <= last < self.size:  # the usual case: both in one copied stretch
+            k = bisect_right(marks, start) - 1
+            shift = self.stretches[k]
+            if isinstance(shift, int) and (k + 1 == len(marks) or last < marks[k + 1]):
+                return start + shift, end + shift
+        return self._at(start, 0), self._at(last, 1)
+
+    def _at(self, i: int, side: int) -> int:
+        """Original start (``side`` 0) or end (1) of normalised character ``i``."""
+        if i < 0:  # as a sequence index would
+            i += self.size
+        if not 0 <= i < self.size:
+            raise IndexError("offset out of range")
+        k = bisect_right(self.marks, i) - 1
+        stretch = self.stretches[k]
+        if isinstance(stretch, int):
+            return i + stretch + side
+        return stretch[side][i - self.marks[k]]
 
 
-IDENTITY = OffsetMap(None, None)
+IDENTITY = OffsetMap()
 
 
 def _fold(token: str) -> str:
@@ -351,10 +382,10 @@ def normalise(text: str) -> tuple[str, OffsetMap]:
     if has_word.search(scan) is None:
         return text, IDENTITY
     pieces: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    marks: list[int] = []
+    stretches: list[Stretch] = []
+    size = 0  # characters of the normalised text so far
     pos = 0
-    changed = False
     for m in runs.finditer(scan):
         base, run = m.start(), m.group()
         if _LETTER_RE.search(run) is None:
@@ -365,37 +396,51 @@ def normalise(text: str) -> tuple[str, OffsetMap]:
         parsed = _digits_of(run, least)
         if parsed is None:
             continue
-        changed = True
-        # copy the untouched text before the run
-        pieces.append(text[pos:base])
-        starts.extend(range(pos, base))
-        ends.extend(range(pos + 1, base + 1))
-        tokens = parsed[2]
-        for i, (ts, te, digits, written) in enumerate(tokens):
-            # written digit groups keep their own characters; words become digits.
-            if written:
-                pieces.append(digits)
-                starts.extend(range(base + ts, base + te))
-                ends.extend(range(base + ts + 1, base + te + 1))
-            else:
-                pieces.append(digits)
-                starts.extend([base + ts] * len(digits))
-                ends.extend([base + te] * len(digits))
-            if i + 1 < len(tokens):
-                # keep written separators between two written groups ("0812 3456"), else join
-                nxt = tokens[i + 1]
-                sep = run[te : nxt[0]]
-                if sep == " " and written and nxt[3]:
-                    pieces.append(" ")
-                    starts.append(base + te)
-                    ends.append(base + te + 1)
-        pos = base + tokens[-1][1]  # a trailing "dash"/"dot" stays text
-    if not changed:
+        if base > pos:  # the untouched text before the run
+            pieces.append(text[pos:base])
+            marks.append(size)
+            stretches.append(pos - size)
+            size += base - pos
+        starts, ends = _rewrite(base, run, parsed[2], pieces)
+        marks.append(size)
+        stretches.append((tuple(starts), tuple(ends)))
+        size += len(starts)
+        pos = base + parsed[2][-1][1]  # a trailing "dash"/"dot" stays text
+    if not marks:
         return text, IDENTITY
-    pieces.append(text[pos:])
-    starts.extend(range(pos, len(text)))
-    ends.extend(range(pos + 1, len(text) + 1))
-    return "".join(pieces), OffsetMap(tuple(starts), tuple(ends))
+    if len(text) > pos:
+        pieces.append(text[pos:])
+        marks.append(size)
+        stretches.append(pos - size)
+        size += len(text) - pos
+    return "".join(pieces), OffsetMap(tuple(marks), tuple(stretches), size)
+
+
+def _rewrite(
+    base: int, run: str, tokens: list[tuple[int, int, str, bool]], pieces: list[str]
+) -> tuple[list[int], list[int]]:
+    """Append the digits of one run (``run``, at ``base``) to ``pieces``; the original
+    span of each character."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for i, (ts, te, digits, written) in enumerate(tokens):
+        # written digit groups keep their own characters; words become digits.
+        pieces.append(digits)
+        if written:
+            starts.extend(range(base + ts, base + te))
+            ends.extend(range(base + ts + 1, base + te + 1))
+        else:
+            starts.extend([base + ts] * len(digits))
+            ends.extend([base + te] * len(digits))
+        if i + 1 < len(tokens):
+            # keep written separators between two written groups ("0812 3456"), else join
+            nxt = tokens[i + 1]
+            sep = run[te : nxt[0]]
+            if sep == " " and written and nxt[3]:
+                pieces.append(" ")
+                starts.append(base + te)
+                ends.append(base + te + 1)
+    return starts, ends
 
 
 # -- number words with tens and teens: spoken dates ("the fifth of May nineteen ninety",
