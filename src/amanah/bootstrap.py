@@ -3,6 +3,7 @@ keyring, the gate and its inputs, and the domain services."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -10,7 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from amanah.access.gate import Gate, Outcome
+from amanah.access.gate import Gate, Outcome, Principal
 from amanah.access.policy import FieldPolicy, FieldRoleInput
 from amanah.access.record import decision_recorder
 from amanah.audit.log import log_for_system
@@ -120,6 +121,19 @@ def _identity_teams(system: System) -> dict[str, str]:
     return {a.id: names[a.team_id] for a in accounts if a.team_id in names}
 
 
+def _officer_step_up(system: System) -> Callable[[Principal], None] | None:
+    """Identity's fresh-factor check for the officer desk, looked up on each call (the
+    system's identity service can be replaced after detection is installed)."""
+    if system.identity is None:
+        return None
+
+    def check(who: Principal) -> None:
+        if system.identity is not None:
+            system.identity.require_fresh_factor_of(who)
+
+    return check
+
+
 def install_detection(system: System) -> None:
     """Live detection on this process's bus: alerts stored, the agent's risk weighed by the
     gate, new or escalated alerts answered by the response playbook, and the security
@@ -148,4 +162,6 @@ def install_detection(system: System) -> None:
     store.suppress_days = config.suppress_days
     with suppress(DBAPIError):  # a database not migrated yet
         store.load_suppressions(detector.book)  # false-positive verdicts outlive a restart
-    system.extras["officer"] = Officer(store, responder, system.trail, book=detector.book)
+    system.extras["officer"] = Officer(
+        store, responder, system.trail, book=detector.book, step_up=_officer_step_up(system)
+    )

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from tests.detection.alert_helpers import active_account, officer_principal, raise_alert
 
+from amanah.access.errors import StepUpRequired
 from amanah.access.gate import Principal
 from amanah.audit.log import log_for_system
 from amanah.detection.alerts import Signal
@@ -16,9 +17,26 @@ from amanah.detection.engine import Detector
 from amanah.detection.officer import Officer, alert_filter, may_act, may_read, officer_of
 from amanah.detection.store import AlertFilter, AlertStore, StoreSink
 from amanah.errors import Conflict, Forbidden, InvalidInput, NotFound
+from amanah.identity.sessions import AuthContext
+from amanah.identity.stepup import authenticated
 
 OFFICER = officer_principal()
 T0 = datetime(2026, 9, 20, 3, 0, tzinfo=UTC)
+
+
+def officer_session(used_factor_ago: timedelta | None = timedelta(0)) -> AuthContext:
+    """OFFICER's session as the API binds it, a second factor used that long ago (None:
+    none at all)."""
+    factors = {} if used_factor_ago is None else {"totp": datetime.now(UTC) - used_factor_ago}
+    return AuthContext("ses_officer", OFFICER.id, "officer", "security_officer", None, factors)
+
+
+@pytest.fixture(autouse=True)
+def fresh_officer_session():
+    """The desk's tests act as OFFICER, signed in with a second factor just now (the
+    step-up check of lifting verdicts reads the bound session)."""
+    with authenticated(officer_session()):
+        yield
 
 
 def staff(role: str, account_id: str = "acc_staff") -> Principal:
@@ -249,3 +267,27 @@ def test_bad_cursor_and_limit_are_invalid_input(system) -> None:
     for limit in (0, 501):
         with pytest.raises(InvalidInput):
             officer.alerts(OFFICER, AlertFilter(), limit=limit)
+
+
+@pytest.mark.parametrize(
+    "session",
+    [None, officer_session(None), officer_session(timedelta(minutes=30))],
+    ids=["no session", "no second factor", "factor 30 min ago"],
+)
+def test_lifting_containment_needs_a_fresh_second_factor(system, session) -> None:
+    """False positive, reopen and undo lift a lock, a block or a suppression: a stolen
+    officer session alone must not do it. Acknowledge and resolve lift nothing."""
+    officer = officer_of(system)
+    alert, (notify,) = raise_alert(system, "acc_agent", severity="low")
+    with authenticated(session):
+        for verb in ("false_positive", "reopen"):
+            with pytest.raises(StepUpRequired):
+                officer.judge(OFFICER, alert.id, verb)
+        with pytest.raises(StepUpRequired):
+            officer.undo(OFFICER, notify.id)
+        assert officer.acknowledge(OFFICER, alert.id).alert.status == "acknowledged"
+    assert officer.file(OFFICER, alert.id).responses[0].undone_by is None
+    refusals = [(act, o) for a, act, o, _, _ in trail_of(system) if o != "ok"]
+    assert ("detection.alert.false_positive", "step-up-required") in refusals
+    assert ("detection.response.undo", "step-up-required") in refusals
+    assert officer.false_positive(OFFICER, alert.id).alert.status == "false_positive"

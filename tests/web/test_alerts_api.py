@@ -6,9 +6,10 @@ from __future__ import annotations
 from tests.detection.alert_helpers import raise_alert
 
 from amanah.detection.officer import officer_of
+from amanah.identity.testing import totp_now
 from amanah.problems import MEDIA_TYPE, PROBLEM_BASE
 
-from .conftest import post_json
+from .conftest import post, post_json
 
 
 def refused(response, code: str) -> None:
@@ -48,6 +49,28 @@ def test_an_officer_undoes_one_response_through_the_api(enrolled, system) -> Non
     assert undone.status_code == 200 and undone.json()["undone_by"] == ayu.account_id
     again = post_json(ayu.client, f"/api/v1/responses/{notify.id}/undo")
     assert again.status_code == 409 and again.headers["content-type"] == MEDIA_TYPE
+
+
+def test_lifting_verdicts_need_a_fresh_second_factor_over_the_api(enrolled, system, clock):
+    """A session whose last second factor is older than stepup_minutes may acknowledge, but
+    not undo a containment: 401 step-up-required, until the officer steps up again."""
+    ayu = enrolled("ayu", role="security_officer")
+    alert, (notify,) = raise_alert(system, "acc_other", severity="low")
+    clock.advance(minutes=11)
+    ayu.client.get("/console")  # activity: the session stays alive
+    for path in (
+        f"/api/v1/responses/{notify.id}/undo",
+        f"/api/v1/alerts/{alert.id}/false-positive",
+    ):
+        asked = post_json(ayu.client, path)
+        assert asked.status_code == 401 and asked.headers["content-type"] == MEDIA_TYPE
+        assert asked.json()["type"] == PROBLEM_BASE + "step-up-required"
+    assert post_json(ayu.client, f"/api/v1/alerts/{alert.id}/acknowledge").status_code == 200
+    assert officer_of(system).responder.store.get(notify.id).undone_at is None
+    post(
+        ayu.client, "/console/step-up/totp", code=totp_now(ayu.totp_secret, clock), next="/console"
+    )
+    assert post_json(ayu.client, f"/api/v1/responses/{notify.id}/undo").status_code == 200
 
 
 def test_agent_and_admin_sessions(enrolled, system) -> None:

@@ -13,8 +13,10 @@
 
 Who may call what is ``amanah.detection.officer``'s rule: security officers act, admins
 read; a service token needs ``alerts:read`` to read and ``alerts:write`` to acknowledge or
-resolve; false positive, reopen and undo need a signed-in security officer. Others get
-403; unknown ids 404; a verdict the alert's status does not allow 409.
+resolve; false positive, reopen and undo need a signed-in security officer who used a
+second factor in the last ``stepup_minutes`` (else 401 ``step-up-required``: step up in the
+console, then retry). Others get 403; unknown ids 404; a verdict the alert's status does
+not allow 409.
 """
 
 from __future__ import annotations

@@ -11,7 +11,9 @@ by scope, where the install's ``*`` token counts as for every scope):
   integration closing its incidents);
 - false positive, reopen, undo: a signed-in security officer only. These lift containment
   or suppression, a human verdict (the ``Responder`` insists on it for undo as well);
-- nobody judges an alert about their own account, nor undoes a response to one.
+- nobody judges an alert about their own account, nor undoes a response to one;
+- false positive, reopen and undo also ask for a second factor used in the last minutes
+  (``step_up``, identity's check): a stolen officer session alone cannot lift containment.
 
 A false positive is one transaction (status, history, suppression of that rule for that
 agent and feature), then each automatic response of the alert is undone
@@ -31,6 +33,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from amanah.access.errors import StepUpRequired
 from amanah.access.gate import Principal
 from amanah.audit.trail import Trail
 from amanah.db import utcnow
@@ -58,6 +61,7 @@ VERDICTS = {  # the officer's verb -> the status it leads to
     "reopen": "open",
 }
 HUMAN_ONLY = frozenset({"false_positive", "reopen"})
+LIFTING = HUMAN_ONLY | {"undo"}  # they lift containment or suppression: step-up first
 MAX_LIMIT = 500
 _ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
 _TEXT = re.compile(r"[^\x00-\x1f\x7f]{1,128}")
@@ -153,12 +157,18 @@ class Officer:
         *,
         book: AlertBook | None = None,
         clock: Callable[[], datetime] = utcnow,
+        step_up: Callable[[Principal], None] | None = None,
     ) -> None:
         self.store = store
         self.responder = responder
         self.trail = trail
         self.book = book
         self.clock = clock
+        self.step_up = step_up  # raises StepUpRequired; None: no identity here (tests, tools)
+
+    def _lifting(self, who: Principal, verb: str) -> None:
+        if verb in LIFTING and self.step_up is not None:
+            self.step_up(who)
 
     # ---- reading ----------------------------------------------------------------------------
 
@@ -224,10 +234,11 @@ class Officer:
             alert = self._alert(alert_id)
             if alert.actor == who.id:
                 raise OwnAlert()
+            self._lifting(who, verb)
             judged = self.store.transition(
                 alert.id, status, by=who.id, now=self.clock(), book=self.book
             )
-        except (Forbidden, InvalidTransition) as exc:
+        except (Forbidden, InvalidTransition, StepUpRequired) as exc:
             self._refused(who, action, alert_id, exc.code)
             raise
         self.trail.record(
@@ -262,8 +273,9 @@ class Officer:
         try:
             if not may_act(who, "undo"):
                 raise NotAnOfficer("only a signed-in security officer may undo a response")
+            self._lifting(who, "undo")
             return self.responder.undo(response_id, who)
-        except (Forbidden, Conflict) as exc:
+        except (Forbidden, Conflict, StepUpRequired) as exc:
             self.trail.record(who.id, "detection.response.undo", exc.code, response_id=response_id)
             raise
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
+from amanah.access.errors import StepUpRequired
 from amanah.access.gate import Outcome, Principal
 from amanah.db import transaction
 from amanah.identity import events as ev
@@ -18,7 +19,7 @@ from amanah.identity.notices import Notice
 from amanah.identity.proofs import FactorProofs
 from amanah.identity.session_flows import SessionFlows
 from amanah.identity.sessions import STEP_UP_FACTORS, AuthContext, require_fresh_factor
-from amanah.identity.stepup import IdentityInput, raise_requirement
+from amanah.identity.stepup import IdentityInput, current_context, raise_requirement
 
 
 class StepUpFlows(FactorProofs, SessionFlows):
@@ -37,6 +38,16 @@ class StepUpFlows(FactorProofs, SessionFlows):
             now=self.clock(),
             factors=factors,
         )
+
+    def require_fresh_factor_of(self, principal: Principal) -> None:
+        """The same check for whoever the request is from: their session, bound to this
+        request (``stepup.bind_context``), used a second factor in the last
+        ``stepup_minutes``. No such session (a service token) cannot step up: refused.
+        Detection's officer desk asks this before lifting a containment."""
+        ctx = current_context()
+        if ctx is None or ctx.account_id != principal.id:
+            raise StepUpRequired("a signed-in session with a recent second factor is required")
+        self.require_fresh_factor(ctx)
 
     def raise_requirement(
         self,

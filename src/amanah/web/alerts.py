@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 
+from amanah.access.errors import StepUpRequired
 from amanah.detection.alerts import STATUSES, TRANSITIONS
 from amanah.detection.officer import (
     SEVERITIES,
@@ -28,6 +29,7 @@ from amanah.detection.officer import (
 from amanah.detection.responses import ACTIONS
 from amanah.errors import AmanahError
 from amanah.identity.sessions import AuthContext
+from amanah.identity.stepup import authenticated
 from amanah.web.console import (
     PREFIX,
     Form,
@@ -40,6 +42,7 @@ from amanah.web.console import (
     status_of,
     t_for,
 )
+from amanah.web.pages import stepup_url
 
 BASE = f"{PREFIX}/alerts"
 PAGE_SIZE = 50
@@ -193,10 +196,14 @@ def alert_page(request: Request, alert_id: str) -> Response:
 def _act(
     request: Request, alert_id: str, call: Callable[[Officer, AuthContext], str], done: str
 ) -> Response:
-    """Run one action; back to the alert it concerned (the id ``call`` returns)."""
+    """Run one action; back to the alert it concerned (the id ``call`` returns). One that
+    lifts containment may first send the officer to prove a second factor, then back."""
     ctx = _reader(request)
     try:
-        alert_id = call(_officer(request), ctx)
+        with authenticated(ctx):  # the session the officer's step-up check reads
+            alert_id = call(_officer(request), ctx)
+    except StepUpRequired:
+        return redirect(stepup_url(f"{BASE}/{alert_id}"))
     except AmanahError as exc:
         if exc.status == 403:  # not an officer, or their own alert
             return render(
