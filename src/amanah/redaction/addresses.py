@@ -87,6 +87,14 @@ ADDRESS_EN_RE = re.compile(rf"\d(?<![\w]\d)\d{{0,4}}[A-Za-z]?{_EN_TAIL}")
 _FLAT_RE = re.compile(r"(?<![\w])(?:Flat|Unit|Apt\.?|Apartment)\s\w{1,4},?\s$")
 # The house number said in words ("twelve Baker Street"): run only when a street word is there.
 ADDRESS_EN_SPOKEN_RE = re.compile(rf"{NUMBER_WORDS_RE}{_EN_TAIL}")
+# A post-office box, with the town, state and postcode after it: "PO Box 2281, Austin, TX
+# 78768", "P.O. Box 17, Leeds LS1 4AP", "Kotak Pos 1234 Jakarta 10000".
+ADDRESS_BOX_RE = re.compile(
+    r"(?<![\w])(?i:p\.?\s?o\.?\s?box|post\s+office\s+box|kotak\s+pos)\s#?\d{1,6}(?![\w])"
+    r"(?:,?\s(?!(?:Thanks|Thank|Please|And|But|The)\b)[A-Z][a-z]+(?:\s[A-Z][a-z]+)?){0,3}"
+    r"(?:,?\s[A-Z]{2}(?=[\s,.]|$))?"
+    r"(?:,?\s(?:\d{4,6}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})(?![\w]))?"
+)
 ADDRESS_SG_RE = re.compile(
     r"B(?<![\w]B)(?:lk|lock)\s\d{1,4}[A-Z]?\s(?:[A-Z][a-z]+\s?){1,4}(?:\d{1,2})?"
     r"(?:,?\s?#\d{1,3}-\d{1,4})?(?:,?\s(?:Singapore|S)\s?\(?\d{6}\)?)?"
@@ -199,6 +207,9 @@ _ADDRESS_STOP_RE = re.compile(
     r"|,?\s*\+?\d[\d \-]{7,}\d|\S+@"
     r"|,\s*(?!(?i:rt|rw|kel|kec|kab|kota|no|blok|blk|desa|dusun|kav|lt|lantai|apt|unit|flat|suite)\b)[a-z]"
 )
+# What the address is for, between the cue and a colon: "(address) for the chargeback
+# letter:", "(alamat) untuk pengiriman kartu:".
+_LABEL_RE = re.compile(r"(?i:for|on|of|untuk|buat|pada)\s[^\d:\n.?!]{1,40}:\s*(?=[A-Za-z0-9#])")
 _ADDRESS_WORD_RE = re.compile(
     r"(?<![\w])(?i:rt|rw|no|nomor|blok|blk|kel|kec|kab|desa|dusun|kav|lantai|lt|unit|flat|apt|"
     rf"apartment|jl|jln|jalan|gg|gang)(?![\w])|\s{_ST}(?![\w])"
@@ -252,6 +263,8 @@ def _cued_addresses(text: str) -> Iterator[tuple[int, int]]:
         if m is None:
             continue
         start, end = m.start("v"), m.end("v")
+        label = _LABEL_RE.match(text, start, end)  # "address for the letter: Unit 7, ..."
+        start = label.end() if label is not None else start
         if _person_first(text, start):
             continue  # "kirim ke Budi Santoso, Jl. ...": the person is not the address
         stop = _ADDRESS_STOP_RE.search(text, start, end)
@@ -381,6 +394,8 @@ def _street_addresses(text: str, low: str, digits: bool = True) -> Iterator[Cand
     regexes = [ADDRESS_EN_RE] if digits and street else []
     if digits and ("blk" in low or "block" in low):
         regexes.append(ADDRESS_SG_RE)
+    if digits and ("box" in low or "kotak pos" in low):
+        regexes.append(ADDRESS_BOX_RE)
     matches = [m for regex in regexes for m in regex.finditer(text)]
     matches.extend(_id_addresses(text, low))
     if street and _STREET_WORD_RE.search(text) is not None and _has_number_word(text):

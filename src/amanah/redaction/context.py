@@ -104,7 +104,10 @@ CUES: dict[str, tuple[str, ...]] = {
         r"mobile(?: number)?",
         r"cell(?: phone)?",
         r"call me(?: at| on)?",
-        r"reach me(?: at| on)?",
+        r"reach (?:me|you)(?: at| on)?",
+        # where a code is to be sent: "text the code to ...", "kirim kodenya ke ..."
+        r"(?:send|text|sms|kirim|kirimkan|kirimin) (?:the |a |me the |my )?"
+        r"(?:code|otp|pin|kode|kodenya|otpnya)(?: otp)? (?:to|ke)",
         r"call back",
         r"callback number",
         r"whats ?app",

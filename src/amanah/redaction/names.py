@@ -493,7 +493,7 @@ STRONG = (
     r"nama(?:nya)?\s+(?:yang\s+)?(?:ada\s+)?(?:sesuai|seperti|tertera|tercantum|terdaftar|"
     rf"tertulis|di)(?:\s+(?:di|dengan|pada|dalam))?(?:\s+{_ID_DOCS})?(?:\s+(?:saya|aku|anda))?|"
     rf"name\s+(?:as\s+)?(?:it\s+)?(?:appears|is\s+shown|shown|written|printed|registered)?\s*"
-    rf"(?:on|in|as\s+per|per)\s+(?:the|my|your|his|her)\s+(?:credit\s+|debit\s+|bank\s+)?{_ID_DOCS}|"
+    rf"(?:on|in|as\s+per|per)\s+(?:(?:the|my|your|his|her)\s+)?(?:credit\s+|debit\s+|bank\s+)?{_ID_DOCS}|"
     r"card\s*holder(?:'s)?(?:\s+name)?|account\s*holder(?:'s)?(?:\s+name)?|"
     rf"spel(?:led|t|ling)(?:\s+(?:as|out|it))?(?=[\s,:]+(?:is\s+)?{_SPELLED})|"
     rf"dieja(?:nya)?(?=[\s,:]+{_SPELLED})|ejaan(?:nya)?(?=[\s,:]+{_SPELLED})|"
@@ -503,6 +503,9 @@ STRONG = (
     r"nama\s+di\s+kartu(?:nya)?|nama\s+pemilik(?:nya)?|"
     r"card\s*holder(?:'s)?\s+name\s+is|nama\s+ibu\s+kandung(?:\s+saya)?|mother'?s\s+maiden\s+name\s+is|"
     r"under\s+the\s+name(?:\s+of)?|the\s+name\s+is|in\s+the\s+name\s+of|nama\s+pemegang|"
+    # "the account is under wong mei fong" (looked behind: "is" opens too many words)
+    r"under(?:(?<=is\sunder)|(?<=was\sunder)|(?<=it's\sunder)|(?<=its\sunder)|"
+    r"(?<=registered\sunder)|(?<=booked\sunder))|"
     r"surname(?:'s)?|last\s+name(?:'s)?|family\s+name|first\s+name|middle\s+name|maiden\s+name|"
     r"given\s+name|"
     r"recipient|beneficiary|payee|penerima(?:nya)?|pengirim(?:nya)?|"
@@ -723,7 +726,7 @@ def _next_echo(text: str, pos: int, end: int) -> re.Match[str] | None:
 # Balinese caste and birth-order names that follow the male prefix "I" (female: "Ni").
 _BALINESE = frozenset(
     ["gusti", "wayan", "made", "nyoman", "ketut", "putu", "kadek", "komang", "gede", "ngurah",
-     "dewa", "nengah", "nyoman", "ketut", "ida", "kade", "kt", "md", "ngr"]
+     "dewa", "nengah", "nyoman", "ketut", "ida", "kade", "kt", "md", "ngr", "luh"]
 )  # fmt: skip
 _SPELLED_TOKEN_RE = re.compile(r"[A-Za-z](?:-[A-Za-z]){2,}")
 
@@ -801,7 +804,7 @@ def kin_name(tokens: list[str], text: str, after: int) -> bool:
     one or at the end of the clause ("my wife Xiomara.", not "Anak saya Kelas 5", "Ibu saya
     Pensiunan guru"); in lower case only a listed given name that is not also a word ("my
     wife priya", not "my daughter grace period")."""
-    low = tokens[0].lower()
+    low = tokens[0].lower().removesuffix("'s")  # "my daughter emma's card"
     if low in common_words():
         return False
     given, family = given_names(), surnames()
@@ -885,11 +888,11 @@ def _extent(words: list[str], strength: str) -> int:
     count = 0
     for i, word in enumerate(words):
         low = lows[i]
-        if i == 0 and word == "I" and len(lows) > 1 and lows[1] in _BALINESE:
+        if i == 0 and (word == "I" or low == "ni") and len(lows) > 1 and lows[1] in _BALINESE:
             count += 1  # Balinese "I Gusti Ngurah ...", "I Wayan ...": "I" opens the name
             continue
-        if word.endswith("-") or (i == 0 and word.isupper() and len(word) <= 3 and not listed_0):
-            break  # "PL-0098", "kakak RT": a code or an office, not a name
+        if word.endswith("-") or (i == 0 and word.isupper() and len(word) <= 4 and not listed_0):
+            break  # "PL-0098", "kakak RT", "beneficiary IBAN": a code or an office, not a name
         if low in NOT_NAME and not _inner_name(lows, i, given, family):
             break
         listed = low in given or low in family

@@ -394,6 +394,8 @@ def _window(
             cue = "SECRET"  # "kode verifikasi dari SMS: 7319": the channel, not a phone number
         elif cue == "NEG" and not before and _extension_at(text, cue_end):
             cue = "PHONE"  # "312 352 1616 extension 204": the number an extension is of
+        elif cue == "ACCOUNT" and len(digits) >= 13 and cues.near(base + s, "CARD"):
+            cue = "CARD"  # "the card on my account is 4111 ...": a card said to be one
         # "the one ending 4417, not 4111 ...": a negative cue is about the first number after
         # it; but "tracking number 1Z 999 AA1 01 2345 6784" is one code, read in pieces
         weak = cue in ("NEG", "AMOUNT") and before and _other_number(text[cue_end:base])
@@ -537,12 +539,31 @@ def _emails(text: str) -> Iterator[re.Match[str]]:
         at = text.find("@", hi)
 
 
+# The domain typed apart from the user name, or sent in the next chat turn (a stream joins
+# turns with a space): "budi_santoso87 @yahoo.co.id".
+_SPACED_DOMAIN_RE = re.compile(r" @[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w@])")
+_LOCAL_PART_RE = re.compile(r"(?<![\w.+@-])[A-Za-z0-9][A-Za-z0-9._%+-]*$")
+
+
+def _spaced_emails(text: str) -> Iterator[Candidate]:
+    """An address with a space before its "@": a user name that is not a word ("me", "saya")."""
+    at = text.find(" @")
+    while at >= 0:
+        dom = _SPACED_DOMAIN_RE.match(text, at)
+        local = _LOCAL_PART_RE.search(text, max(0, at - 64), at) if dom is not None else None
+        if dom is not None and local is not None and local.group().lower() not in _NOT_LOCAL:
+            yield (local.start(), dom.end(), "EMAIL_ADDRESS", 0.85)
+        at = text.find(" @", at + 2)
+
+
 def formatted(text: str, cues: Cues, digits: bool = True) -> Iterator[Candidate]:
     """Emails, IPs, IBAN, NRIC, NPWP, passports. ``digits=False``: the text has none,
     so the patterns that need one are not run."""
     if "@" in text:
         for m in _emails(text):
             yield (m.start(), m.end(), "EMAIL_ADDRESS", 0.99)
+        if " @" in text:
+            yield from _spaced_emails(text)
     low = text.lower()
     if "at]" in low or "at)" in low or "at}" in low or "at>" in low:
         for m in _OBFUSCATED_EMAIL_RE.finditer(low):
@@ -950,6 +971,25 @@ def _id_dmy_dates(text: str, cues: Cues) -> Iterator[Candidate]:
 
 
 _DMY_SKIP = frozenset(["AMOUNT"])
+# A card's expiry with its parts named: "bulan sebelas tahun dua tujuh", "bln 11 thn 2027".
+ID_MY_EXPIRY_RE = re.compile(
+    rf"(?<![\w]){_BLN}\s+(?P<m>{_MONTHS}|{_MONTH_NUM})\s+{_THN}\s+(?P<y>(?:20)?\d{{2}}(?![\w])|{_NW})"
+)
+
+
+def _id_month_year_expiry(text: str, cues: Cues) -> Iterator[Candidate]:
+    """A month and a year of 2020-2039 after an expiry cue, said "bulan M tahun Y"."""
+    for m in ID_MY_EXPIRY_RE.finditer(text):
+        month = _spoken_month(m.group("m"))
+        y = m.group("y")
+        chunks = [int(y)] if y.isdigit() else number_chunks(y)
+        year = chunks[0] % 100 if len(chunks) == 1 else None
+        if len(chunks) == 2 and chunks[0] in (2, 3) and chunks[1] <= 9:  # "dua tujuh"
+            year = 10 * chunks[0] + chunks[1]
+        if not (month and 1 <= month <= 12 and year and 20 <= year <= 39):
+            continue
+        if cues.before_other(m.start(), _DMY_SKIP, before=40) == "EXPIRY":
+            yield (m.start(), m.end(), "CARD_EXPIRY", 0.9)
 
 
 _NW_BUCKETS = by_first_letter(NUMBER_WORDS)
@@ -973,6 +1013,21 @@ def _number_word_runs(text: str, windows: list[tuple[int, int]]) -> Iterator[re.
             yield run
 
 
+def _numeric_dob(words: str) -> bool:
+    """Day, month and year said as plain numbers: "twelve eleven seventy nine", "three four
+    nineteen eighty five" (either order of day and month)."""
+    chunks = number_chunks(words)
+    if len(chunks) == 4 and chunks[2] in (19, 20):
+        year = chunks[2] * 100 + chunks[3]
+    elif len(chunks) == 3 and 20 <= chunks[2] <= 99:
+        year = 1900 + chunks[2]
+    else:
+        return False
+    a, b = chunks[0], chunks[1]
+    day_month = (1 <= a <= 31 and 1 <= b <= 12) or (1 <= a <= 12 and 1 <= b <= 31)
+    return day_month and 1900 <= year <= _BIRTH_YEAR_MAX
+
+
 def spoken_dates(text: str, cues: Cues) -> Iterator[Candidate]:
     """Dates of birth and card expiries said in words (after their cue).
 
@@ -982,6 +1037,8 @@ def spoken_dates(text: str, cues: Cues) -> Iterator[Candidate]:
     dob, expiry = cues.has("DOB"), cues.has("EXPIRY")
     if dob and _id_dmy_hint(text):
         yield from _id_dmy_dates(text, cues)
+    if expiry and _id_dmy_hint(text):
+        yield from _id_month_year_expiry(text, cues)
     if not (dob or expiry) or not _has_number_word(text):
         return
     windows = [
@@ -1005,6 +1062,10 @@ def spoken_dates(text: str, cues: Cues) -> Iterator[Candidate]:
                     done = m.end()
                     yield (start, m.end(), "DATE_OF_BIRTH", 0.9)
                     continue
+            if _numeric_dob(run.group()):  # "dob twelve eleven seventy nine"
+                done = run.end()
+                yield (run.start(), run.end(), "DATE_OF_BIRTH", 0.85)
+                continue
         # (or the card named in between: "masa berlaku kartu agustus dua enam")
         if expiry and cue in ("EXPIRY", "CARD") and run.start() >= done:
             # the match that ends with the run ("7584 expiry twelve twenty six": not "7584")
@@ -1042,19 +1103,21 @@ PASSWORD_RE = re.compile(
     # (the word-start test comes after the first letter, "p(?<![\w]p)": a leading look-behind
     # would cost a test at every position of the text)
     r"(?i:p(?<![\w]p)(?:ass\s?word(?:nya|ku)?|asscode(?:nya)?|ass\s?phrase|ass\s?nya|ass(?=\s*:)|"
+    # chat shorthand, "pass" before what it opens: "pass email sy X", "pass wifi nya X"
+    r"ass(?=\s+(?:e-?mail|akun|account|wifi|ig|fb|login|app|aplikasi|[im]-?banking)(?![\w]))|"
     r"wd?(?:nya)?|in(?:nya|ku)?|ertanyaan\s+keamanan(?:nya)?)|k(?<![\w]k)(?:ata\s+kunci(?:nya)?|"
     r"ata\s?sandi(?:nya|ku)?|ata\s+rahasia(?:nya)?)|s(?<![\w]s)(?:andi(?:nya|ku)?|ecret[\s_-]?key|"
     r"ecret\s+(?:word|answer|question)|ecurity\s+(?:question|answer)s?)|a(?<![\w]a)(?:pi|ccess)"
     r"[\s_-]?(?:key|token)|m(?<![\w]m)emorable\s+(?:word|answer|phrase)|j(?<![\w]j)awaban(?:nya)?"
     r"(?:\s+(?:pertanyaan\s+)?keamanan(?:nya)?))(?![\w])"
     # "the passcode for the app is X", "sandi internet banking saya X", "password wifi nya X"
-    r"(?:(?:\s+[\w\-]{1,12}){1,3}?(?=\s+(?i:is|was|adalah|itu|saya|aku|ku|nya|yang|baru|"
-    r"sekarang)(?![\w])|\s*:))?"
-    r"(?:\s+(?i:saya|aku|ku|nya|baru|lama|is|was|adalah|itu|yang\s+(?:baru|lama)|my|new|old|"
+    r"(?:(?:\s+[\w\-]{1,12}){1,3}?(?=\s+(?i:is|was|adalah|itu|saya|sy|gw|gue|aku|ku|nya|yang|"
+    r"baru|sekarang)(?![\w])|\s*:))?"
+    r"(?:\s+(?i:saya|sy|gw|gue|aku|ku|nya|baru|lama|is|was|adalah|itu|yang\s+(?:baru|lama)|my|new|old|"
     r"sekarang|to|as|jadi|menjadi|sebelumnya|sebelum\s+ini|dulu|dulunya|tadinya|previously|before|"
     r"earlier|currently|originally)(?![\w])|\s*:|'s)"
     r"{0,3}"
-    r"\s*[:=]?\s*[\"'“‘]?(?P<v>[^\s,;\"'“”‘’]{4,64})"
+    r"\s*[:=]?\s*[\"'“‘]?(?P<v>[^\s,;\"'“”‘’]{4,64}|[A-Za-z](?=[\s,]+[A-Za-z0-9][\s,]))"
 )
 # A password read out: "sunflower 123" (digits said after it), "capital T, i, g, e, r",
 # "capital m mango exclamation twenty twenty four", "huruf besar B budi tanda seru".
@@ -1198,6 +1261,11 @@ _MARKED_RE = re.compile(
 )
 
 
+# A remark on the case of a whole password read out: not part of it.
+_CASE_REMARK_RE = re.compile(
+    r"[\s,]+(?i:huruf\s+(?:kecil|besar)(?:\s+semua(?:nya)?)?|semua(?:nya)?\s+huruf|all\s+"
+    r"(?:lower|upper)\s?case|all\s+(?:small|caps)|lower\s?case|upper\s?case)(?![\w])"
+)
 # A password spelled from its first letter: "huruf besar B, u, d, i", "capital T, i, g".
 _SPELL_WORDS = frozenset(["huruf", "capital", "caps"])
 # Unmarked, the word after the cue may still say which password: "password wifi rumah123".
@@ -1311,6 +1379,13 @@ def secrets(text: str, cues: Cues) -> Iterator[Candidate]:
         start = m.start("v")
         value = text[start : m.end("v")].rstrip(".?)")
         low = value.lower()
+        if len(value) == 1:  # spelled from its first letter: "passwordnya m a w a r 123"
+            end = _spelled_end(text, start + 1, True)
+            remark = _CASE_REMARK_RE.search(text, start, end)
+            end = remark.start() if remark is not None else end
+            if end - start >= 7:
+                yield (start, end, "SECRET", 0.9)
+            continue
         if low in _SPELL_WORDS:
             end = _spelled_end(text, start + len(value), True)
             if end > start + len(value):  # over the digits in it ("... pagar 2024": a PIN?)
@@ -1340,8 +1415,8 @@ def secrets(text: str, cues: Cues) -> Iterator[Candidate]:
 # -- people ------------------------------------------------------------------------------------
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\-]*")
 _INTRO_TAIL_RE = re.compile(
-    r"(?:\s+[A-Z][a-z]+)?(?:\s+(?:from|here|speaking|calling|dari|di\s+sini|mau|ingin|pengen|mo|"
-    r"nasabah|pemilik|pemegang)\b|,)"
+    r"(?:\s+[A-Z][a-z]+){0,2}(?:\s+(?:from|here|speaking|calling|dari|di\s+sini|mau|ingin|pengen|mo|"
+    r"nasabah|pemilik|pemegang|ada\s+yang|ada\s+yg|how\s+(?:can|may)|what\s+can)\b|,)"
 )
 # After a greeting or thanks: the word closes the clause ("thanks Rina", "hi Declan, ...").
 _CLOSE_TAIL_RE = re.compile(
@@ -1477,6 +1552,19 @@ def _after_lead(lows: list[str], k: int, given: frozenset[str], family: frozense
     return any(w in given or w in family for w in pair)
 
 
+def _unlisted_after(
+    m: re.Match[str], first: str, given: frozenset[str], family: frozenset[str]
+) -> bool:
+    """An unlisted word after a cue that names someone only before a listed name: a lower-case
+    "dr" is chat for "dari" too ("sy Yohanes dr Kupang"), "is under" files things too ("it's
+    under Settings")."""
+    cue = m.group("title") or m.group("strong")  # ("under": after "is", "booked", ...)
+    if cue != "dr" and (len(cue) != 5 or cue.lower() != "under"):
+        return False
+    low = first.lower().removesuffix("'s")
+    return low not in given and low not in family
+
+
 def _past(pos: int, name_start: int) -> int:
     """Where the next cue search starts after a cue that gave no name: at the name's start
     (a cue may hide inside it), but always past ``pos``, or a cue found again at the same
@@ -1511,6 +1599,8 @@ def people(text: str) -> Iterator[Candidate]:
             count = kin_extent(tokens, count) if kin_name(tokens, text, after) else 0
         if count and _spelling(text, name_start):
             count = 0
+        if count and strength != "weak" and _unlisted_after(m, tokens[0], given, family):
+            count = 0
         if count and strength == "title" and not kin and "," in text[m.start() : name_start]:
             count = 0  # "makasih kak, WA juga aktif": the title closed the clause
         if count:
@@ -1523,6 +1613,31 @@ def people(text: str) -> Iterator[Candidate]:
     yield from _capitalised_names(text, given, family)
 
 
+_MONTH_ABBR = frozenset(
+    ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
+)
+_DAY_BEFORE_RE = re.compile(r"\d(?:st|nd|rd|th)?\s+$")
+_DAY_AFTER_RE = re.compile(r"\s+\d")
+
+
+def _day_beside(text: str, start: int, end: int) -> bool:
+    """Is a day's number right before or after ``text[start:end]``?"""
+    return (
+        _DAY_BEFORE_RE.search(text, max(0, start - 6), start) is not None
+        or _DAY_AFTER_RE.match(text, end) is not None
+    )
+
+
+# A street type right after a run of capitalised words: the run names the street.
+_NOT_NAME_OR_STREET = NOT_NAME | frozenset(
+    ["boulevard", "street", "road", "avenue", "drive", "lane", "highway"]
+)
+_STREET_AFTER_RE = re.compile(
+    r"(?:\s+[JS]r)?\.?\s+(?:Blvd|Boulevard|Street|St|Road|Rd|Avenue|Ave|Drive|Lane|Ln|Way|"
+    r"Highway|Hwy|Parkway|Pkwy|Place|Square|Crescent|Terrace|Close|Court|Ct)\b"
+)
+
+
 def _capitalised_names(
     text: str, given: frozenset[str], family: frozenset[str]
 ) -> Iterator[Candidate]:
@@ -1531,6 +1646,8 @@ def _capitalised_names(
         lows = m.group().lower().split()
         if len(lows) == 1 and (lows[0] not in given or lows[0] in AMBIGUOUS):
             continue  # one word ("My", "Thanks"): a name only if listed and not also a word
+        if len(lows) == 1 and lows[0] in _MONTH_ABBR and _day_beside(text, m.start(), m.end()):
+            continue  # "from 22 Dec to 5 Jan", "Jan 5": a month's abbreviation, not a name
         # skip the words before a name: "Is Jessica there?", "Customer Budi Santoso", "Oke Rina"
         k = 0
         while k < len(lows) - 1 and (
@@ -1547,7 +1664,7 @@ def _capitalised_names(
         count = 1
         for i in range(k + 1, len(lows)):
             # a month or word that is also a name, between two names: "Lim Mei Hua"
-            if lows[i] in NOT_NAME and not (
+            if lows[i] in _NOT_NAME_OR_STREET and not (
                 lows[i] in given and i + 1 < len(lows) and lows[i + 1] in given
             ):
                 break
@@ -1556,4 +1673,6 @@ def _capitalised_names(
         if k and lows[k - 1] == "ni":  # Balinese: "Ni Luh Putu ..."
             start = spans[k - 1][0]
         end = _name_end(text, start, spans[k + count - 1][1])
+        if _STREET_AFTER_RE.match(text, end) is not None:
+            continue  # "Martin Luther King Jr. Blvd", "Sudirman Street": a street's name
         yield (start, end, "PERSON", 0.75 if count > 1 or lows[k] in family else 0.7)

@@ -43,7 +43,7 @@ _CUE_TYPE = {
 _TAIL = re.compile(r"[\s.,…\-]*$")
 # What may come before a continued number: a speaker label, a few filler words ("ok",
 # "lanjut ya kak,", "then") -- checked to hold no cue of another kind.
-_LEAD = re.compile(r"\s*(?:[A-Za-z][\w ]{0,15}:\s*)?(?:[A-Za-z]+[\s,.!]*){0,4}")
+_LEAD = re.compile(r"\s*(?:[A-Za-z][\w ]{0,15}:\s*)?(?:[A-Za-z]+(?:'[a-z]+)?[\s,.!]*){0,4}")
 _NUMERIC = frozenset(_CUE_TYPE.values())
 # A digit left out, said in the next turn: "eh kurang satu, belakangnya 4", "sorry I missed
 # a digit, at the end 6".
