@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from amanah.redaction import Redactor, analyze
+from amanah.redaction import analyze
 from amanah.redaction.spoken import normalise
-from amanah.redaction.streaming import StreamRedactor
+from amanah.redaction.streaming import redact_interaction
 
 
 def found(text: str) -> set[tuple[str, str]]:
@@ -134,15 +134,10 @@ def test_dot_between_spoken_numbers_only() -> None:
 
 
 def _stream(turns: list[str]) -> list[set[tuple[str, str]]]:
-    stream = StreamRedactor(Redactor())
-    out: list[list] = []
-    for text in turns:
-        update = stream.feed(text)
-        out.append(update.entities)
-        for index, (_, ents) in update.revisions.items():
-            out[index] = ents
+    """Each turn's (type, value) pairs once the whole interaction is in."""
     return [
-        {(e.type, t[e.start : e.end]) for e in ents} for t, ents in zip(turns, out, strict=True)
+        {(e.type, t[e.start : e.end]) for e in ents}
+        for t, (_, ents) in zip(turns, redact_interaction(turns), strict=True)
     ]
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from amanah.redaction import Redactor, analyze
+from amanah.redaction import analyze
 from amanah.redaction.spoken import normalise
-from amanah.redaction.streaming import StreamRedactor
+from amanah.redaction.streaming import redact_interaction
 
 MINE = frozenset(
     ["PHONE_NUMBER", "CREDIT_CARD", "CARD_CVV", "CARD_EXPIRY", "BANK_ACCOUNT", "US_SSN",
@@ -118,15 +118,10 @@ def test_ssn_in_three_groups_in_one_turn() -> None:
 
 
 def _stream(turns: list[str]) -> list[set[tuple[str, str]]]:
-    stream = StreamRedactor(Redactor())
-    out: list[list] = []
-    for text in turns:
-        update = stream.feed(text)
-        out.append(update.entities)
-        for index, (_, ents) in update.revisions.items():
-            out[index] = ents
+    """Each turn's (type, value) pairs once the whole interaction is in."""
     return [
-        {(e.type, t[e.start : e.end]) for e in ents} for t, ents in zip(turns, out, strict=True)
+        {(e.type, t[e.start : e.end]) for e in ents}
+        for t, (_, ents) in zip(turns, redact_interaction(turns), strict=True)
     ]
 
 

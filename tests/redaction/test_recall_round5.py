@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from amanah.redaction import analyze
-from amanah.redaction.streaming import StreamRedactor
+from amanah.redaction.streaming import redact_interaction
 
 
 def found(text: str) -> set[tuple[str, str]]:
@@ -105,13 +105,8 @@ def test_still_names_the_month_words_that_are_names() -> None:
 
 
 def _stream(turns: list[str]) -> list[str]:
-    stream = StreamRedactor()
-    out: dict[int, str] = {}
-    for turn in turns:
-        update = stream.feed(turn)
-        out[update.index] = update.text
-        out.update({i: text for i, (text, _) in update.revisions.items()})
-    return [out[i] for i in sorted(out)]
+    """Each turn's redacted text once the whole interaction is in."""
+    return [text for text, _ in redact_interaction(turns)]
 
 
 def test_phone_in_pieces_after_reach_you_and_an_apology() -> None:

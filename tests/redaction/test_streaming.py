@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from amanah.redaction import StreamRedactor
+from amanah.redaction import StreamRedactor, redact_interaction
 
 
 def test_card_split_over_two_turns_is_one_entity() -> None:
@@ -86,3 +86,18 @@ def test_one_time_code_read_in_halves() -> None:
         "Customer: [SECRET]",
         "Customer: [SECRET]",
     ]
+
+
+def test_a_finished_interaction_ends_with_every_revision_applied() -> None:
+    """The first half of a card is shown masked provisionally, then revised into the whole
+    card once the second half comes: redact_interaction returns what the turns end as."""
+    turns = ["my card is 4111 1111", "1111 1111 and that's it", "thanks"]
+    final = redact_interaction(turns)
+    assert [text for text, _ in final] == [
+        "my card is [CREDIT_CARD]",
+        "[CREDIT_CARD] and that's it",
+        "thanks",
+    ]
+    assert [e.type for e in final[0][1]] == ["CREDIT_CARD"] and final[2][1] == []
+    stream = StreamRedactor(operator="mask")
+    assert redact_interaction(turns, stream)[0][0].endswith("1111")

@@ -10,7 +10,8 @@ A pure library: text in, entities and redacted text out.
 - :func:`analyze` / :func:`redact` (shared default :class:`Redactor`), or your own ``Redactor``.
 - Operators: :class:`Replace`, :class:`Mask`, :class:`KeyedHash`, :class:`Pseudonym`,
   :class:`Encrypt` (injected ``seal``) or a name ("replace", "mask", ...).
-- :class:`StreamRedactor` for numbers dictated across turns of one interaction.
+- :class:`StreamRedactor` for numbers dictated across turns of one interaction, live;
+  :func:`redact_interaction` for a finished one (every revision applied).
 - :func:`redact_lines` for the ``amanah redact`` command.
 """
 
@@ -30,7 +31,7 @@ from .operators import (
     get_operator,
     reveal,
 )
-from .streaming import StreamRedactor, StreamUpdate
+from .streaming import StreamRedactor, StreamUpdate, redact_interaction
 
 __all__ = [
     "ENTITY_TYPES",
@@ -53,6 +54,7 @@ __all__ = [
     "detect_language",
     "get_operator",
     "redact",
+    "redact_interaction",
     "redact_lines",
     "reveal",
 ]

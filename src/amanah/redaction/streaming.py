@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .context import Cues
@@ -253,3 +254,20 @@ class StreamRedactor:
         if any(x.start < e and x.end > s for x in turn.entities):
             return []
         return [Entity(s, e, kind, 0.5)]
+
+
+def redact_interaction(
+    turns: Iterable[str], stream: StreamRedactor | None = None
+) -> list[tuple[str, list[Entity]]]:
+    """Every turn of a finished interaction as it ends up, each later turn's revisions
+    applied: ``(redacted text, entities)`` per turn, in order. A stored transcript
+    redacted after the fact gets the same rules as live chat; pass a configured ``stream``
+    (a fresh one) for another redactor, operator or window."""
+    stream = stream or StreamRedactor()
+    out: list[tuple[str, list[Entity]]] = []
+    for turn in turns:
+        update = stream.feed(turn)
+        out.append((update.text, update.entities))
+        for index, revised in update.revisions.items():
+            out[index] = revised
+    return out
