@@ -3,11 +3,10 @@
 With no argument it scores each corpus of tests/data/redaction that exists, separately:
 ``corpus.jsonl`` (generated from templates alongside the recognizers), ``dev2.jsonl``
 and ``dev3.jsonl`` (hand-written development sets; dev3 was written blind, scored once,
-then tuned on) and the held-out sets ``heldout.jsonl`` (tuned on since), ``heldout2.jsonl``,
-``heldout3.jsonl`` and ``heldout4.jsonl`` (each written blind, apart from the recognizers,
-and scored once before it was tuned on, if ever: heldout3 has been since). Per-utterance
-misses of a ``heldout*`` file are never listed, ``--errors`` or not. ``heldout5.jsonl``
-(blind, not scored yet) is left out until a tuning round needs a fresh measure.
+then tuned on) and the held-out sets ``heldout.jsonl`` to ``heldout6.jsonl``, each written
+blind, apart from the recognizers (``LABELLING.md`` there says how), and scored once before
+it was tuned on, if ever: heldout2 and heldout6 have not been. Per-utterance misses of a
+``heldout*`` file are never listed, ``--errors`` or not.
 
 Prints precision, recall and F1 per entity type and per language, micro F1
 (overlap match: same type and overlapping span; exact-boundary figures are
@@ -37,8 +36,8 @@ DEV2 = DATA / "dev2.jsonl"
 DEV3 = DATA / "dev3.jsonl"
 HELDOUT = DATA / "heldout.jsonl"
 CORPORA = (
-    DEFAULT_CORPUS, DEV2, DEV3, HELDOUT, DATA / "heldout2.jsonl", DATA / "heldout3.jsonl",
-    DATA / "heldout4.jsonl",
+    DEFAULT_CORPUS, DEV2, DEV3, HELDOUT,
+    *(DATA / f"heldout{n}.jsonl" for n in range(2, 7)),
 )  # fmt: skip
 
 
