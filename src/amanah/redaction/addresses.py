@@ -426,10 +426,18 @@ def _street_addresses(text: str, low: str, digits: bool = True) -> Iterator[Cand
             start = flat.start() if flat is not None else start
         if m.re is ADDRESS_ID_RE:
             end = _trim_id(text, start, end)
+            if _bare_street(text[start:end]):
+                continue  # "macet di Jalan MH Thamrin": a place passed, not where one lives
         city = _CITY_TAIL_RE.match(text, end)
         end = city.end() if city is not None else end
         start, end = _widen(text, start, end)
         yield (start, end, "ADDRESS", 0.85)
+
+
+def _bare_street(value: str) -> bool:
+    """A street named without a house number, RT/RW, block or km: only an address after a
+    cue ("alamat saya di Jalan Melati", found by the cued pattern)."""
+    return not has_number(value) and not _has_number_word(value)
 
 
 # A US state after the town ("... austin texas 78701"): full names only, a two-letter code

@@ -40,6 +40,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"angka di belakang kartu(?:nya)?",
         r"(?:kode|angka|nomor|digit|nomer) di (?:bagian )?belakang(?: kartu(?:nya)?)?",
         r"belakang kartu(?:nya)?",
+        r"kode belakang(?: kartu)?",  # "kode belakangnya 771": the code on the back
         r"digits on the back(?: of the card)?",
         r"(?:code|digit|digits|number|numbers) (?:on|at) the (?:back|reverse)"
         r"(?: of (?:the|my|your) card)?",
@@ -70,6 +71,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"expiration(?: date)?",
         r"expires?",
         r"expiring",
+        r"runs? out",  # "and it runs out 11/28"
         r"exp\.?(?: date)?",
         r"valid (?:thru|through|until|till|to|up to|sampai|hingga|sampe|s/d|s\.d\.?|sd)",
         r"good (?:thru|through)",

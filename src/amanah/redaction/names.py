@@ -482,8 +482,10 @@ _RELATION = "|".join(
                                  "adik", "mertua", "pemilik", "direktur", "penjamin",
                                  r"ahli\s+waris", "pasangan"))]
 )  # fmt: skip
-# Letters said one by one ("m o h a m m e d", "b-u-d-i"): at least three, then no word.
-_SPELLED = r"[A-Za-z](?:[\s.\-]{1,2}[A-Za-z](?![\w'])){2,40}+(?![\w'])"
+# Letters said one by one ("m o h a m m e d", "b-u-d-i", "W, H, I, T", "R-A-H-A... Y-U"):
+# at least three, then no word.
+_LETTER_SEP = r"[\s.,\-…]{1,4}"
+_SPELLED = rf"[A-Za-z](?:{_LETTER_SEP}[A-Za-z](?![\w'])){{2,40}}+(?![\w'])"
 # "my English name is Jason", "Chinese name Lim Wei Ling": a name besides the one on record
 _OTHER_NAMES = (
     "english", "chinese", "christian", "baptismal", "indonesian", "malay", "tamil", "legal", "real",
@@ -507,7 +509,7 @@ STRONG = (
     r"under(?:(?<=is\sunder)|(?<=was\sunder)|(?<=it's\sunder)|(?<=its\sunder)|"
     r"(?<=registered\sunder)|(?<=booked\sunder))|"
     r"surname(?:'s)?|last\s+name(?:'s)?|family\s+name|first\s+name|middle\s+name|maiden\s+name|"
-    r"given\s+name|"
+    r"given\s+name|marga(?:nya|ku|\s+saya)?|"  # a Batak clan name: "marganya Siahaan"
     r"recipient|beneficiary|payee|penerima(?:nya)?|pengirim(?:nya)?|"
     r"nama(?:nya|ku)?(?:\s+(?:lengkap(?:nya)?|saya|aku|suami|istri|anak|ibu|ayah|beliau|penerima|"
     r"pengirim|pemilik(?:nya)?|nasabah|pemegang|kartu|rekening|"
@@ -672,7 +674,7 @@ def next_trigger(
 
 
 # Three letters said one by one: what every run of _LETTER_RUN_RE holds, in any window.
-_SPELLED_HINT_RE = re.compile(r"[\s,:][A-Za-z][\s.\-]{1,2}[A-Za-z][\s.\-]{1,2}[A-Za-z]")
+_SPELLED_HINT_RE = re.compile(rf"[\s,:][A-Za-z]{_LETTER_SEP}[A-Za-z]{_LETTER_SEP}[A-Za-z]")
 
 
 def may_spell(text: str) -> bool:
@@ -693,9 +695,10 @@ def _next_cue(text: str, low: str | None, pos: int) -> re.Match[str] | None:
 
 
 # Letters said one by one that spell a word said just before them: "kevin lim that's lim
-# l i m", "i'm goh chee keong g o h". People spell names (and little else) that way.
+# l i m", "i'm goh chee keong g o h", or just after: "K O W A L C Z Y K, Tomasz Kowalczyk".
+# People spell names (and little else) that way.
 _LETTER_RUN_RE = re.compile(  # from the space before: a class first is the fast scan
-    r"[\s,:][A-Za-z](?:[\s.\-]{1,2}[A-Za-z](?![\w'])){2,13}(?![\w'])"
+    rf"[\s,:][A-Za-z](?:{_LETTER_SEP}[A-Za-z](?![\w'])){{2,13}}(?![\w'])"
 )
 # The same run as a trigger match: the space before it is the (strong) cue.
 _ECHO_RE = re.compile(rf"(?P<strong>[\s,:]+)(?P<title>(?!))?(?P<weak>(?!))?(?P<name>{_SPELLED})")
@@ -705,13 +708,15 @@ _NOT_A_NAME_RE = re.compile(r"(?i:pass|sandi|mail|surel|user|kode|code|\bpin\b|\
 
 
 def _next_echo(text: str, pos: int, end: int) -> re.Match[str] | None:
-    """The first spelled run in ``text[pos:end]`` that spells one of the five words before it."""
+    """The first spelled run in ``text[pos:end]`` that spells one of the five words before it
+    (or of the three after it)."""
     for run in _LETTER_RUN_RE.finditer(text, max(0, pos - 1), end):
         letters = "".join(ch for ch in run.group() if ch.isalpha()).lower()
         first = run.start() + 1  # the first letter (the run opens with the space before it)
-        before = _WORDS_BEFORE_RE.findall(text, max(0, first - 60), first)
+        near = _WORDS_BEFORE_RE.findall(text, max(0, first - 60), first)[-5:]
+        near += _WORDS_BEFORE_RE.findall(text, run.end(), run.end() + 40)[:3]
         if (
-            letters in (w.lower() for w in before[-5:])
+            letters in (w.lower() for w in near)
             and letters not in FUNCTION_WORDS
             and _NOT_A_NAME_RE.search(text, max(0, first - 60), first) is None
         ):

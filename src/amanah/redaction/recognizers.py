@@ -82,6 +82,8 @@ def _finditer(pattern: re.Pattern[str], lowered: re.Pattern[str], text: str) -> 
 # "4111, 1111, 1111, 1111" (a comma and a space: groups read out one by one),
 # "4532 uh 0151 1283" (a hesitation between groups, in transcripts).
 _FILLER = r"(?:uh|um|umm|uhm|eh|ehm|em|er|erm|hmm|mm|ah)"
+# ... or between two pauses: "0814 ... eh ... 6221 0577", "442 ... sebentar ... 210".
+_PAUSED = rf" ?(?:\.{{2,3}}|…) (?:{_FILLER[3:-1]}|sebentar|bentar) ?(?:\.{{2,3}}|…) ?"
 _DIGIT_GROUP = r"(?:\(\+?\d{1,5}\)(?:\s?\d+)?|\d+)"
 # Not glued to a word, a decimal or an amount: "(?<![\w.,/@!#$%&=~^-])", tested after the
 # run's first character (see names.CAP_RUN_RE: much faster than a leading look-behind).
@@ -91,7 +93,8 @@ _NOT_AFTER = r"[\w.,/@!#$%&=~^-]"
 NUM_RUN_RE = re.compile(
     rf"[+(\d](?<!{_NOT_AFTER}[+(\d])"
     rf"(?:(?<=\+)\s?{_DIGIT_GROUP}|(?<=\()\+?\d{{1,5}}\)(?:\s?\d+)?|(?<=\d)\d*)"
-    rf"(?:(?:[ .\-/–]|, | - | \. | ?(?:\.{{2,3}}|…|–|—) ?|,? {_FILLER}[,.]? ){_DIGIT_GROUP})*"
+    rf"(?:(?:[ .\-/–]|, | - | \. | ?(?:\.{{2,3}}|…|–|—) ?|,? {_FILLER}[,.]? |{_PAUSED})"
+    rf"{_DIGIT_GROUP})*"
 )
 _GROUP_RE = re.compile(r"\d+")
 _SSN_FMT_RE = re.compile(r"^\d{3}([ -])\d{2}\1\d{4}$")
@@ -480,7 +483,7 @@ SPOKEN_EMAIL_RE = re.compile(
     r"(?:(?:\s?(?:dot|titik|underscore|garis bawah|strip|dash)\s?|[-._])[a-z0-9]+)*"
     rf"{_EMAIL_UH}(?:\s(?:\d+|{NUMBER_WORDS_RE}))?"  # "tom dot baker seventy at ..."
     rf"{_EMAIL_UH}(?:\s(?:then|and\s+then|terus|trus|lalu|habis\s+itu))?"
-    r"\s(?:at|et|@|at\s+the\s+rate(?:\s+of)?|at\s+sign|keong)"
+    r"(?:\.{2,3}|…)?\s(?:at|et|@|at\s+the\s+rate(?:\s+of)?|at\s+sign|keong)"  # "pryce... at"
     # the domain may be said as words: "at bank sejahtera dot co dot id"
     rf"{_EMAIL_UH}\s(?P<dom>[a-z0-9]+(?:\s[a-z0-9]+){{0,2}}?)(?:\s(?:dot|titik)\s[a-z]{{2,6}})+(?![\w])",
     re.IGNORECASE,
@@ -502,9 +505,10 @@ IBAN_RE = re.compile(
 NRIC_RE = re.compile(r"[STFGMstfgm](?<![\w][STFGMstfgm]) ?\d{7}(?:[A-Za-z]| [A-Z])(?![\w])")
 NPWP_RE = re.compile(r"\d(?<![\w.]\d)\d\.\d{3}\.\d{3}\.\d-\d{3}\.\d{3}(?![\w])")
 # A check letter may be read out apart: "e seven three one five eight two two k" (not "a"
-# or "I", the words).
+# or "I", the words). Three letters and six digits: a Spanish passport ("PAF418273").
 PASSPORT_RE = re.compile(
-    r"(?<![\w])[A-Za-z]{1,2} ?\d{6,8}(?:[A-Za-z]| (?![AaIi](?![\w]))[A-Za-z](?![\w'’]))?(?![\w])"
+    r"(?<![\w])(?:[A-Za-z]{1,2} ?\d{6,8}|[A-Za-z]{3}\d{6}(?![\w]))"
+    r"(?:[A-Za-z]| (?![AaIi](?![\w]))[A-Za-z](?![\w'’]))?(?![\w])"
 )
 
 
@@ -1572,6 +1576,31 @@ def _past(pos: int, name_start: int) -> int:
     return name_start if name_start > pos else pos + 1
 
 
+# Words that make capitalised words a company's name, and banks named like people.
+_ORG_WORDS = frozenset(
+    ["logistics", "group", "holdings", "ltd", "limited", "inc", "llc", "plc", "corp",
+     "corporation", "company", "solutions", "services", "consulting", "partners",
+     "industries", "enterprises", "technologies", "systems", "trading", "airlines", "airways",
+     "insurance", "motors", "foods", "bank", "tbk", "studio", "agency", "pharmacy"]
+)  # fmt: skip
+_BANK_NAMES = frozenset(["chase", "barclays", "lloyds", "halifax", "santander", "citi", "ally"])
+_WITH_END_RE = re.compile(r"(?i)(?:with|at|from|di|ke)\s+$")
+
+
+def _organisation(text: str, start: int, tokens: list[str], count: int) -> bool:
+    """Are the words a weak trigger took a company ("Jennings Logistics") or a bank named
+    like a person ("it's with Chase")?"""
+    if any(t.lower() in _ORG_WORDS for t in tokens[: count + 1]):
+        return True
+    first = tokens[0].lower()
+    if first == "with" and count > 1:
+        first = tokens[1].lower()
+    return first in _BANK_NAMES and (
+        tokens[0].lower() == "with"
+        or _WITH_END_RE.search(text, max(0, start - 6), start) is not None
+    )
+
+
 def people(text: str) -> Iterator[Candidate]:
     given, family = given_names(), surnames()
     pos = 0
@@ -1603,6 +1632,8 @@ def people(text: str) -> Iterator[Candidate]:
             count = 0
         if count and strength == "title" and not kin and "," in text[m.start() : name_start]:
             count = 0  # "makasih kak, WA juga aktif": the title closed the clause
+        if count and strength == "weak" and _organisation(text, name_start, tokens, count):
+            count = 0  # "I work for Jennings Logistics", "it's with Chase"
         if count:
             end = _name_end(text, name_start, name_start + words[count - 1].end())
             yield (name_start, end, "PERSON", 0.9 if strength != "weak" else 0.8)

@@ -65,8 +65,11 @@ _TEEN_DOT = (
 )
 _TOKEN = r"(?:(?:" + "|".join(_WORDS) + r")(?![\w])|\d+(?![\w]))"
 _START = r"(?:(?:" + "|".join(_START_WORDS) + r")(?![\w])|" + _TEEN_DOT + r"|\d+(?![\w]))"
-# A run: tokens separated by spaces, commas, hyphens or dots (pauses in a transcript).
-RUN_RE = re.compile(r"(?<![\w])" + _START + r"(?:[\s,.\-–—…]{1,3}" + _TOKEN + r")+", re.IGNORECASE)
+# A run: tokens separated by spaces, commas, hyphens or dots (pauses in a transcript), or
+# a hesitation between two pauses: "one four eight ... uh ... seven two", "dua, eh, satu".
+_HESITATION = r"(?:uh|um|umm|uhm|eh|ehm|er|erm|sebentar|bentar)"
+_SEP = r"(?:[\s,.\-–—…]{1,5}|[\s,.…]{1,5}" + _HESITATION + r"[\s,.…]{1,5})"
+RUN_RE = re.compile(r"(?<![\w])" + _START + r"(?:" + _SEP + _TOKEN + r")+", re.IGNORECASE)
 _TOK_RE = re.compile(_TOKEN, re.IGNORECASE)
 _DIGIT_TOK_RE = re.compile(_START, re.IGNORECASE)  # the tokens of a run with one digit a word
 HAS_WORD_RE = re.compile(
@@ -95,7 +98,7 @@ _TEEN_DOT_LOW = (
 _START_LOW = (
     r"(?:(?:" + by_first_letter(_START_WORDS) + r")(?![\w])|" + _TEEN_DOT_LOW + r"|\d+(?![\w]))"
 )
-_RUN_LOW_RE = re.compile(r"(?<![\w])" + _START_LOW + r"(?:[\s,.\-–—…]{1,3}" + _TOKEN_LOW + r")+")
+_RUN_LOW_RE = re.compile(r"(?<![\w])" + _START_LOW + r"(?:" + _SEP + _TOKEN_LOW + r")+")
 _HAS_WORD_LOW_RE = re.compile(
     r"\b(?:" + by_first_letter([w for w in _START_WORDS if len(w) > 2]) + r")\b"
 )

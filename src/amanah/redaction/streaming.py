@@ -42,6 +42,12 @@ _CUE_TYPE = {
     "SSN": "US_SSN",
 }
 _TAIL = re.compile(r"[\s.,…\-]*$")
+# ... or a number the speaker breaks off to hold the line: "0896 bentar", "5432 1643,
+# sebentar saya ambil kacamata dulu", "4111 1111, hold on, let me find my glasses".
+_ASIDE_TAIL = re.compile(
+    r"(?i)[\s.,…\-]*(?:(?:se)?bentar|tunggu|wait|hold on|one sec(?:ond)?|just a sec(?:ond)?)"
+    r"(?![\w])[^\d]*$"
+)
 # What may come before a continued number: a speaker label, a few filler words ("ok",
 # "lanjut ya kak,", "then") -- checked to hold no cue of another kind.
 _LEAD = re.compile(r"\s*(?:[A-Za-z][\w ]{0,15}:\s*)?(?:[A-Za-z]+(?:'[a-z]+)?[\s,.!]*){0,4}")
@@ -60,6 +66,7 @@ _DIGIT_WORD = "|".join(sorted((w for w in DIGIT_WORDS if len(w) > 1), key=len, r
 _WORD_PAIR_END_RE = re.compile(
     rf"(?i)(?<![\w])(?:{_DIGIT_WORD})[\s,]+(?:{_DIGIT_WORD})(?=[\s.,!…]*$)"
 )
+_WORD_PAIR_RE = re.compile(rf"(?i)(?<![\w])(?:{_DIGIT_WORD})[\s,]+(?:{_DIGIT_WORD})(?![\w])")
 # The place of a piece said before it: "and last four 3165", "middle two are 82".
 _PLACE_RE = re.compile(
     r"(?i)(?<![\w])(?:first|middle|next|last|final)\s+(?:two|three|four|five|six|2|3|4|5|6)"
@@ -174,14 +181,20 @@ class StreamRedactor:
         if not prev.entities:
             return []
         last = prev.entities[-1]
-        if last.type not in _NUMERIC or prev.text[last.end :].strip(" .,…-") != "":
+        rest = prev.text[last.end :]
+        if last.type not in _NUMERIC or (
+            rest.strip(" .,…-") != "" and _ASIDE_TAIL.match(rest) is None
+        ):
             return []
         norm, offsets = normalise(turn.text)
         fix = _CORRECTION_RE.search(norm)
         if fix is not None:
             return self._correction(norm, offsets, fix.end(), last.type, turn)
         m = NUM_RUN_RE.search(norm)
-        if m is not None:
+        pair = _WORD_PAIR_RE.search(norm) if last.type == "US_SSN" else None
+        if pair is not None and (m is None or pair.start() < m.start()):
+            start, end = pair.start(), pair.end()  # an SSN's middle two: "then six six, ..."
+        elif m is not None:
             count = sum(c.isdigit() for c in m.group())
             start, end = m.start(), m.start() + len(m.group().rstrip(" .-/"))
             # two digits only when they close the turn: "middle two 91" (an SSN's 3-2-4)
@@ -227,6 +240,9 @@ class StreamRedactor:
         norm, offsets = normalise(joined)
         tail = _TAIL.search(norm)
         stop = tail.start() if tail else len(norm)
+        aside = _ASIDE_TAIL.search(norm, len(norm) - len(turn.text))
+        if aside is not None:
+            stop = min(stop, aside.start())
         last = None
         for m in NUM_RUN_RE.finditer(norm, 0, stop):
             last = m
