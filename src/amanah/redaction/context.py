@@ -70,6 +70,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"expiry(?: date)?",
         r"expiration(?: date)?",
         r"expires?",
+        r"expired(?:[\s-]?nya| date)",  # "expired-nya 07/28"; a bare "expired" is often a code's
+        r"tanggal expired",
         r"expiring",
         r"runs? out",  # "and it runs out 11/28"
         r"exp\.?(?: date)?",

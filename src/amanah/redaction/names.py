@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 
@@ -93,6 +94,10 @@ AMBIGUOUS = frozenset(
 NOT_NAME = frozenset(
     [
         "i",
+        "rp",  # "limit kartu Bapak Rp 25.000.000": a currency after a title
+        "usd",
+        "sgd",
+        "idr",
         "i'm",
         "im",
         "i'll",
@@ -726,6 +731,34 @@ def _next_echo(text: str, pos: int, end: int) -> re.Match[str] | None:
             if (m := _ECHO_RE.match(text, at)) is not None:
                 return m
     return None
+
+
+# One to three capitalised words a spelled run may spell: "Farrugia", "Siti Maemunah".
+_CAP_WORDS_RE = re.compile(r"[A-Z][a-z]+(?:[ '-][A-Z][a-z]+){0,2}")
+# ... not a password or user name, nor an email's part (a domain, "gmail", is no cue here).
+_NOT_ECHO_RE = re.compile(r"(?i:pass|sandi|\be-?mail|surel|user|kode|code|\bpin\b|\bid\b)")
+
+
+def echo_pairs(text: str) -> Iterator[tuple[int, int]]:
+    """A spelled run and the capitalised name it spells, before or after it, both as spans:
+    "F-A-R-R-U-G-I-A, Farrugia", "Oyelaran is O-Y-E-L-A-R-A-N", "Siti Maemunah, S-I-T-I
+    M-A-E-M-U-N-A-H". Only :func:`may_spell` texts. A word spelled just after a password,
+    user name or email cue is not a name."""
+    for run in _LETTER_RUN_RE.finditer(text):
+        letters = "".join(ch for ch in run.group() if ch.isalpha()).lower()
+        first = run.start() + 1
+        if letters in FUNCTION_WORDS:
+            continue
+        lo, hi = max(0, first - 60), run.end() + 40
+        for cap in _CAP_WORDS_RE.finditer(text, lo, hi):
+            if "".join(ch for ch in cap.group() if ch.isalpha()).lower() != letters:
+                continue
+            at = min(cap.start(), first)
+            if _NOT_ECHO_RE.search(text, max(0, at - 40), at):
+                break
+            yield cap.start(), cap.end()
+            yield first, run.end()
+            break
 
 
 # Balinese caste and birth-order names that follow the male prefix "I" (female: "Ni").

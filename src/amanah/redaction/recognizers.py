@@ -22,6 +22,7 @@ from .names import (
     CAP_RUN_RE,
     GREETINGS,
     NOT_NAME,
+    echo_pairs,
     given_names,
     is_kin,
     kin_extent,
@@ -274,6 +275,8 @@ def numbers(
         )
     if len(pieces) > 1:
         yield from _card_in_pieces(text, pieces, cues)
+        if cues.has("PHONE"):
+            yield from _phone_in_pieces(text, pieces, cues, regions)
         if len(pieces) > 2 and cues.has("SSN"):
             yield from _ssn_in_pieces(text, pieces, cues)
 
@@ -313,6 +316,36 @@ def _card_in_pieces(
         for a, b, _ in pieces[i : best + 1]:
             yield (a, b, "CREDIT_CARD", 0.95)
         i = best + 1
+
+
+# Between two pieces of a phone: only a joining word ("0878 terus 5561", "8462, then 1937").
+_PHONE_JOIN_RE = re.compile(
+    r"(?i),? (?:and then|then|next|terus|trus|lalu|habis itu|abis itu|lanjut|sambung),? "
+)
+
+
+def _phone_in_pieces(
+    text: str, pieces: list[tuple[int, int, str]], cues: Cues, regions: tuple[str, ...]
+) -> Iterator[Candidate]:
+    """Digit groups joined by "then" or "terus" after a phone cue that together make a valid
+    phone number: each group is a piece of it (labelled apart, words come between)."""
+    i = 0
+    while i < len(pieces) - 1:
+        j, digits = i, pieces[i][2]
+        while j + 1 < len(pieces) and _PHONE_JOIN_RE.fullmatch(
+            text, pieces[j][1], pieces[j + 1][0]
+        ):
+            j += 1
+            digits += pieces[j][2]
+        if (
+            j > i
+            and 8 <= len(digits) <= 13
+            and cues.closest(pieces[i][0], pieces[i][1]) == "PHONE"
+            and phone_ok(digits, regions)
+        ):
+            for a, b, _ in pieces[i : j + 1]:
+                yield (a, b, "PHONE_NUMBER", 0.9)
+        i = j + 1
 
 
 _SSN_PIECE_GAP_CUES = frozenset(["NEG", "SSN"])  # "first three ..., last four ..."
@@ -1640,6 +1673,9 @@ def people(text: str) -> Iterator[Candidate]:
             pos = end
         else:
             pos = _past(pos, name_start)
+    if spelled:
+        for s, e in echo_pairs(text):
+            yield (s, e, "PERSON", 0.7)  # below a password or email read out
     yield from _lower_case_names(text)
     yield from _capitalised_names(text, given, family)
 

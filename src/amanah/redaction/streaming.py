@@ -49,8 +49,9 @@ _ASIDE_TAIL = re.compile(
     r"(?![\w])[^\d]*$"
 )
 # What may come before a continued number: a speaker label, a few filler words ("ok",
-# "lanjut ya kak,", "then") -- checked to hold no cue of another kind.
-_LEAD = re.compile(r"\s*(?:[A-Za-z][\w ]{0,15}:\s*)?(?:[A-Za-z]+(?:'[a-z]+)?[\s,.!]*){0,4}")
+# "lanjut ya kak,", "then", "sorry, the middle two are") -- checked to hold no cue of
+# another kind.
+_LEAD = re.compile(r"\s*(?:[A-Za-z][\w ]{0,15}:\s*)?(?:[A-Za-z]+(?:'[a-z]+)?[\s,.!:]*){0,8}")
 _NUMERIC = frozenset(_CUE_TYPE.values())
 # A digit left out, said in the next turn: "eh kurang satu, belakangnya 4", "sorry I missed
 # a digit, at the end 6".
@@ -70,7 +71,7 @@ _WORD_PAIR_RE = re.compile(rf"(?i)(?<![\w])(?:{_DIGIT_WORD})[\s,]+(?:{_DIGIT_WOR
 # The place of a piece said before it: "and last four 3165", "middle two are 82".
 _PLACE_RE = re.compile(
     r"(?i)(?<![\w])(?:first|middle|next|last|final)\s+(?:two|three|four|five|six|2|3|4|5|6)"
-    r"(?:\s+digits?)?(?:\s+(?:are|is))?\s*$"
+    r"(?:\s+digits?)?(?:\s+(?:are|is))?[\s,:]*$"
 )
 # A number dictated in pieces after a bare "nomornya", "the number is": a phone's opening
 # digits (a trunk "0" or a "+"), masked as a phone until the rest comes.
