@@ -122,3 +122,19 @@ def test_phone_cache_gives_the_validator_answer_and_holds_no_number() -> None:
         assert validators.phone_ok(raw, regions) is expected
         assert validators.phone_ok(raw, regions) is expected  # cached
     assert all(isinstance(k, bytes) and len(k) == 16 for k in validators._PHONE_CACHE)
+
+
+def test_address_precheck_is_necessary() -> None:
+    """Wherever a street, Indonesian street or address-cue hint is found, so is the union."""
+    from amanah.redaction import addresses as ad
+
+    extra = ["i live at 42 wallaby way", "Jl. Melati No. 5", "ship to 1 Raffles Place", "blk 12"]
+    for text in [*_texts(), *extra]:
+        low = text.lower()
+        hinted = (
+            ad._STREET_ANY_LOW_RE.search(low)
+            or ad._ID_ADDR_HINT_LOW.search(low)
+            or ad._ADDRESS_CUE_HINT_RE.search(low)
+        )
+        if hinted:
+            assert ad._may_hold_address(low, digits=False)

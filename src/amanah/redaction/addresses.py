@@ -311,6 +311,8 @@ def addresses(text: str, digits: bool = True) -> Iterator[Candidate]:
     An address after a cue is taken to the end of its clause, joined with the street
     patterns it overlaps (so the whole of it is redacted, not just the part they know)."""
     low = text.lower()  # for cheap tests of which patterns can match at all
+    if text.isascii() and not _may_hold_address(low, digits):
+        return
     found = list(_street_addresses(text, low, digits))
     for s, e in _cued_addresses(text) if _ADDRESS_CUE_HINT_RE.search(low) else ():
         inside = [c for c in found if c[0] < e and s < c[1]]
@@ -374,6 +376,38 @@ _ADDRESS_CUE_HINT_WORDS = [
     "flat", "place", "condo", "unit",
 ]  # fmt: skip
 _ADDRESS_CUE_HINT_RE = re.compile(by_first_letter(_ADDRESS_CUE_HINT_WORDS))
+
+
+def _any_hint() -> str:
+    """One alternation that matches where _STREET_ANY_LOW_RE, _ID_ADDR_HINT_LOW or
+    _ADDRESS_CUE_HINT_RE would (at a nearby position). Grouped by first letter, with the
+    boundary tests after it, so the engine skips to the letters that can start a word.
+    Order does not matter: only whether something matches is used."""
+    kinds = (
+        ([w.lower() for w in _ST_WORDS], r"(?<=\s{})", r"(?![\w])"),  # \s before, as there
+        (_ID_HINT_LIST, r"(?<![\w]{})", r"\b"),
+        (_ADDRESS_CUE_HINT_WORDS, "", ""),
+    )
+    groups: dict[str, list[str]] = {}
+    for words, before, after in kinds:
+        rests: dict[str, list[str]] = {}
+        for word in words:
+            rests.setdefault(word[0], []).append(word[1:])
+        for c, rest in rests.items():
+            groups.setdefault(c, []).append(f"{before.format(c)}(?:{'|'.join(rest)}){after}")
+    return "|".join(f"{c}(?:{'|'.join(alts)})" for c, alts in groups.items())
+
+
+_ANY_HINT_RE = re.compile(_any_hint())
+
+
+def _may_hold_address(low: str, digits: bool) -> bool:
+    """Can any address pattern match ``low`` (lower-cased ASCII)? One scan for the street,
+    Indonesian street and address-cue words instead of one scan each (most messages have
+    none of them)."""
+    if digits and ("blk" in low or "block" in low):
+        return True
+    return _ANY_HINT_RE.search(low) is not None
 
 
 def _street_addresses(text: str, low: str, digits: bool = True) -> Iterator[Candidate]:
