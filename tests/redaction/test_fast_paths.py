@@ -77,6 +77,11 @@ def test_spoken_fast_path_matches_ignorecase() -> None:
         low = text.lower()
         assert _spans(spoken._RUN_LOW_RE.finditer(low)) == _spans(spoken.RUN_RE.finditer(text))
         assert bool(spoken._HAS_WORD_LOW_RE.search(low)) == bool(spoken.HAS_WORD_RE.search(text))
+        for plain, lowered in (
+            (spoken._TOK_RE, spoken._TOK_LOW_RE),
+            (spoken._DIGIT_TOK_RE, spoken._DIGIT_TOK_LOW_RE),
+        ):
+            assert _spans(lowered.finditer(low)) == _spans(plain.finditer(text))
 
 
 def test_exotic_case_variants_of_number_words_do_not_crash() -> None:

@@ -99,6 +99,20 @@ _RUN_LOW_RE = re.compile(r"(?<![\w])" + _START_LOW + r"(?:[\s,.\-–—…]{1,3}
 _HAS_WORD_LOW_RE = re.compile(
     r"\b(?:" + by_first_letter([w for w in _START_WORDS if len(w) > 2]) + r")\b"
 )
+_TOK_LOW_RE = re.compile(_TOKEN_LOW)
+_DIGIT_TOK_LOW_RE = re.compile(_START_LOW)
+
+
+def _tokens(
+    run: str, plain: re.Pattern[str], lowered: re.Pattern[str]
+) -> list[tuple[int, int, str]]:
+    """(start, end, dictionary form) of each token of ``run``: over an ASCII run, the
+    lower-case pattern over its lower-cased copy (same spans, several times faster)."""
+    if run.isascii():
+        return [(m.start(), m.end(), m.group()) for m in lowered.finditer(run.lower())]
+    return [(m.start(), m.end(), _fold(m.group())) for m in plain.finditer(run)]
+
+
 _LETTER_RE = re.compile(r"[^\W\d_]")
 
 
@@ -191,7 +205,7 @@ def _digits_of(
     words = 0
     pending = 1
     rep_start: int | None = None
-    toks = [(m.start(), m.end(), _fold(m.group())) for m in _TOK_RE.finditer(run)]
+    toks = _tokens(run, _TOK_RE, _TOK_LOW_RE)
     n = len(toks)
     low = run.lower()
     suffixes = "belas" in low or "puluh" in low  # Indonesian teens and tens: rare, checked once
@@ -325,16 +339,15 @@ def _digit_words_of(
     words = 0
     pending = 1
     rep_start: int | None = None
-    for m in _DIGIT_TOK_RE.finditer(run):
-        tok = _fold(m.group())
+    for tok_start, tok_end, tok in _tokens(run, _DIGIT_TOK_RE, _DIGIT_TOK_LOW_RE):
         if tok == "plus":
             if out or rep_start is not None:
                 break
-            out.append((m.start(), m.end(), "+", False))
+            out.append((tok_start, tok_end, "+", False))
             continue
         if tok in _REPEAT:
             pending = _REPEAT[tok]
-            rep_start = m.start()
+            rep_start = tok_start
             words += 1
             continue
         written = tok.isdigit()
@@ -343,11 +356,11 @@ def _digit_words_of(
         else:
             digits = DIGIT_WORDS[tok]
             words += 1
-        start = m.start() if rep_start is None else rep_start
+        start = tok_start if rep_start is None else rep_start
         if pending > 1 and len(digits) == 1:
-            out.append((start, m.end(), digits * pending, False))
+            out.append((start, tok_end, digits * pending, False))
         else:
-            out.append((start, m.end(), digits, written))
+            out.append((start, tok_end, digits, written))
         pending = 1
         rep_start = None
     total = "".join(t[2] for t in out).lstrip("+")
