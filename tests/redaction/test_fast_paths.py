@@ -73,10 +73,11 @@ def test_trigger_locator_agrees_with_trigger_search() -> None:
 
 
 def test_spoken_fast_path_matches_ignorecase() -> None:
-    for text in _texts():
+    edges = ["five_up", "xfive", "five2", "FIVE!", "(nine)", "one-two", "tiga\tdua", "seven's"]
+    for text in [*_texts(), *edges]:
         low = text.lower()
         assert _spans(spoken._RUN_LOW_RE.finditer(low)) == _spans(spoken.RUN_RE.finditer(text))
-        assert bool(spoken._HAS_WORD_LOW_RE.search(low)) == bool(spoken.HAS_WORD_RE.search(text))
+        assert spoken._has_word_low(low) == bool(spoken.HAS_WORD_RE.search(text))
         for plain, lowered in (
             (spoken._TOK_RE, spoken._TOK_LOW_RE),
             (spoken._DIGIT_TOK_RE, spoken._DIGIT_TOK_LOW_RE),

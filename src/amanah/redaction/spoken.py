@@ -96,9 +96,19 @@ _START_LOW = (
     r"(?:(?:" + by_first_letter(_START_WORDS) + r")(?![\w])|" + _TEEN_DOT_LOW + r"|\d+(?![\w]))"
 )
 _RUN_LOW_RE = re.compile(r"(?<![\w])" + _START_LOW + r"(?:[\s,.\-–—…]{1,3}" + _TOKEN_LOW + r")+")
-_HAS_WORD_LOW_RE = re.compile(
-    r"\b(?:" + by_first_letter([w for w in _START_WORDS if len(w) > 2]) + r")\b"
+_START_WORD_BYTES = frozenset(w.encode() for w in _START_WORDS if len(w) > 2)
+# every byte that is no ASCII word character (over lower-cased text) -> a space
+_WORD_BYTES = bytes(
+    c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789_" else 32 for c in range(256)
 )
+
+
+def _has_word_low(low: str) -> bool:
+    """``HAS_WORD_RE.search`` for lower-cased ASCII text: is one of its words a whole word
+    of ``low``? Its words, split by a byte table, looked up in a set (no regex scan)."""
+    return not _START_WORD_BYTES.isdisjoint(low.encode().translate(_WORD_BYTES).split())
+
+
 _TOK_LOW_RE = re.compile(_TOKEN_LOW)
 _DIGIT_TOK_LOW_RE = re.compile(_START_LOW)
 
@@ -389,11 +399,13 @@ def _count_word(scan: str, start: int, run: str) -> int | None:
 def normalise(text: str) -> tuple[str, OffsetMap]:
     """Rewrite spoken digit runs as digits. Identity (and no copy) when there are none."""
     if text.isascii():
-        scan, has_word, runs = text.lower(), _HAS_WORD_LOW_RE, _RUN_LOW_RE
+        scan, runs = text.lower(), _RUN_LOW_RE
+        if not _has_word_low(scan):
+            return text, IDENTITY
     else:
-        scan, has_word, runs = text, HAS_WORD_RE, RUN_RE
-    if has_word.search(scan) is None:
-        return text, IDENTITY
+        scan, runs = text, RUN_RE
+        if HAS_WORD_RE.search(scan) is None:
+            return text, IDENTITY
     pieces: list[str] = []
     marks: list[int] = []
     stretches: list[Stretch] = []
