@@ -144,3 +144,13 @@ def test_address_precheck_is_necessary() -> None:
         )
         if hinted:
             assert ad._may_hold_address(low, digits=False)
+
+
+def test_street_words_at_the_street_positions() -> None:
+    from amanah.redaction import addresses as ad
+
+    extra = ["42 Wallaby Way,  St. Road\tlane", "i live at 9 main st.x and 3 park ave", "Rd.Rd. rd"]
+    for text in [*_texts(), *extra]:
+        at = [m.start() for m in ad._STREET_ANY_LOW_RE.finditer(text.lower())]
+        for regex in (ad._STREET_WORD_RE, ad._STREET_WORD_LOW_RE):
+            assert _spans(ad._street_words(regex, text, at)) == _spans(regex.finditer(text))

@@ -410,21 +410,35 @@ def _may_hold_address(low: str, digits: bool) -> bool:
     return _ANY_HINT_RE.search(low) is not None
 
 
+def _street_words(regex: re.Pattern[str], text: str, at: list[int] | None) -> list[re.Match[str]]:
+    """``list(regex.finditer(text))`` for _STREET_WORD_RE and _STREET_WORD_LOW_RE, tried only
+    at ``at`` (where _STREET_ANY_LOW_RE matches the lower-cased text, None: unknown).
+
+    Their matches open with a space and hold no other, so they never overlap, and each is
+    one of _STREET_ANY_LOW_RE's: one scan of the text instead of three."""
+    if at is None:
+        return list(regex.finditer(text))
+    return [m for p in at if (m := regex.match(text, p)) is not None]
+
+
 def _street_addresses(text: str, low: str, digits: bool = True) -> Iterator[Candidate]:
-    street = _STREET_ANY_LOW_RE.search(low) is not None  # the EN forms all need a street word
+    # where a street word is (the EN forms all need one), in either case
+    at = [m.start() for m in _STREET_ANY_LOW_RE.finditer(low)] if text.isascii() else None
+    street = bool(at) if at is not None else _STREET_ANY_LOW_RE.search(low) is not None
     regexes = [ADDRESS_EN_RE] if digits and street else []
     if digits and ("blk" in low or "block" in low):
         regexes.append(ADDRESS_SG_RE)
     matches = [m for regex in regexes for m in regex.finditer(text)]
     matches.extend(_id_addresses(text, low))
-    if street and _STREET_WORD_RE.search(text) is not None and _has_number_word(text):
-        streets = [(max(0, m.start() - 60), m.start()) for m in _STREET_WORD_RE.finditer(text)]
+    words = _street_words(_STREET_WORD_RE, text, at) if street else []
+    if words and _has_number_word(text):
+        streets = [(max(0, m.start() - 60), m.start()) for m in words]
         # "twelve Baker Street": tried only where a run of number words starts
         for run in _number_word_runs(text, streets):
             m = ADDRESS_EN_SPOKEN_RE.match(text, run.start())
             if m is not None:
                 matches.append(m)
-    for st in _STREET_WORD_LOW_RE.finditer(text) if street else ():
+    for st in _street_words(_STREET_WORD_LOW_RE, text, at) if street else ():
         lo = max(0, st.start() - 60)
         if not (has_number(text[lo : st.start()]) or _has_number_word(text[lo : st.start()])):
             continue  # "in a way", "close to": no house number before the street word
