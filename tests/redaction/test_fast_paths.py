@@ -64,6 +64,17 @@ def test_bucketed_cue_pattern_finds_the_same_cues() -> None:
         assert found == expected
 
 
+def test_cue_words_are_single_alternatives() -> None:
+    """The cue trie splits each word at its literal prefix: a top-level "|" would break it."""
+    for words in context.CUES.values():
+        for word in words:
+            depth = 0
+            for part in re.split(r"(\\.|\[(?:\\.|[^\]])*\])", word)[::2]:  # not escapes, classes
+                for ch in part:
+                    depth += {"(": 1, ")": -1}.get(ch, 0)
+                    assert not (ch == "|" and depth == 0), word
+
+
 def test_trigger_locator_agrees_with_trigger_search() -> None:
     for text in _texts():
         for pos in range(0, len(text), 7):
