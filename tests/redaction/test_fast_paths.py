@@ -88,7 +88,8 @@ def test_spoken_fast_path_matches_ignorecase() -> None:
     for text in [*_texts(), *edges]:
         low = text.lower()
         assert _spans(spoken._RUN_LOW_RE.finditer(low)) == _spans(spoken.RUN_RE.finditer(text))
-        assert spoken._has_word_low(low) == bool(spoken.HAS_WORD_RE.search(text))
+        if text.isascii():
+            assert spoken._has_word(text) == bool(spoken.HAS_WORD_RE.search(text))
         for plain, lowered in (
             (spoken._TOK_RE, spoken._TOK_LOW_RE),
             (spoken._DIGIT_TOK_RE, spoken._DIGIT_TOK_LOW_RE),

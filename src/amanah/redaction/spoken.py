@@ -97,16 +97,17 @@ _START_LOW = (
 )
 _RUN_LOW_RE = re.compile(r"(?<![\w])" + _START_LOW + r"(?:[\s,.\-–—…]{1,3}" + _TOKEN_LOW + r")+")
 _START_WORD_BYTES = frozenset(w.encode() for w in _START_WORDS if len(w) > 2)
-# every byte that is no ASCII word character (over lower-cased text) -> a space
+# ASCII letters to lower case, every byte that is no word character to a space
 _WORD_BYTES = bytes(
-    c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789_" else 32 for c in range(256)
+    c | 0x20 if chr(c).isascii() and chr(c).isalpha() else c if chr(c) in "0123456789_" else 32
+    for c in range(256)
 )
 
 
-def _has_word_low(low: str) -> bool:
-    """``HAS_WORD_RE.search`` for lower-cased ASCII text: is one of its words a whole word
-    of ``low``? Its words, split by a byte table, looked up in a set (no regex scan)."""
-    return not _START_WORD_BYTES.isdisjoint(low.encode().translate(_WORD_BYTES).split())
+def _has_word(text: str) -> bool:
+    """``HAS_WORD_RE.search`` for ASCII text: is one of its words a whole word of ``text``
+    in any case? Its words, split by a byte table, looked up in a set (no regex scan)."""
+    return not _START_WORD_BYTES.isdisjoint(text.encode().translate(_WORD_BYTES).split())
 
 
 _TOK_LOW_RE = re.compile(_TOKEN_LOW)
@@ -399,9 +400,9 @@ def _count_word(scan: str, start: int, run: str) -> int | None:
 def normalise(text: str) -> tuple[str, OffsetMap]:
     """Rewrite spoken digit runs as digits. Identity (and no copy) when there are none."""
     if text.isascii():
-        scan, runs = text.lower(), _RUN_LOW_RE
-        if not _has_word_low(scan):
+        if not _has_word(text):
             return text, IDENTITY
+        scan, runs = text.lower(), _RUN_LOW_RE
     else:
         scan, runs = text, RUN_RE
         if HAS_WORD_RE.search(scan) is None:
