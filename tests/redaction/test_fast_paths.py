@@ -64,6 +64,17 @@ def test_bucketed_cue_pattern_finds_the_same_cues() -> None:
         assert found == expected
 
 
+def test_cue_words_are_single_alternatives() -> None:
+    """The cue trie splits each word at its literal prefix: a top-level "|" would break it."""
+    for words in context.CUES.values():
+        for word in words:
+            depth = 0
+            for part in re.split(r"(\\.|\[(?:\\.|[^\]])*\])", word)[::2]:  # not escapes, classes
+                for ch in part:
+                    depth += {"(": 1, ")": -1}.get(ch, 0)
+                    assert not (ch == "|" and depth == 0), word
+
+
 def test_trigger_locator_agrees_with_trigger_search() -> None:
     for text in _texts():
         for pos in range(0, len(text), 7):
@@ -73,10 +84,17 @@ def test_trigger_locator_agrees_with_trigger_search() -> None:
 
 
 def test_spoken_fast_path_matches_ignorecase() -> None:
-    for text in _texts():
+    edges = ["five_up", "xfive", "five2", "FIVE!", "(nine)", "one-two", "tiga\tdua", "seven's"]
+    for text in [*_texts(), *edges]:
         low = text.lower()
         assert _spans(spoken._RUN_LOW_RE.finditer(low)) == _spans(spoken.RUN_RE.finditer(text))
-        assert bool(spoken._HAS_WORD_LOW_RE.search(low)) == bool(spoken.HAS_WORD_RE.search(text))
+        if text.isascii():
+            assert spoken._has_word(text) == bool(spoken.HAS_WORD_RE.search(text))
+        for plain, lowered in (
+            (spoken._TOK_RE, spoken._TOK_LOW_RE),
+            (spoken._DIGIT_TOK_RE, spoken._DIGIT_TOK_LOW_RE),
+        ):
+            assert _spans(lowered.finditer(low)) == _spans(plain.finditer(text))
 
 
 def test_exotic_case_variants_of_number_words_do_not_crash() -> None:
@@ -122,3 +140,29 @@ def test_phone_cache_gives_the_validator_answer_and_holds_no_number() -> None:
         assert validators.phone_ok(raw, regions) is expected
         assert validators.phone_ok(raw, regions) is expected  # cached
     assert all(isinstance(k, bytes) and len(k) == 16 for k in validators._PHONE_CACHE)
+
+
+def test_address_precheck_is_necessary() -> None:
+    """Wherever a street, Indonesian street or address-cue hint is found, so is the union."""
+    from amanah.redaction import addresses as ad
+
+    extra = ["i live at 42 wallaby way", "Jl. Melati No. 5", "ship to 1 Raffles Place", "blk 12"]
+    for text in [*_texts(), *extra]:
+        low = text.lower()
+        hinted = (
+            ad._STREET_ANY_LOW_RE.search(low)
+            or ad._ID_ADDR_HINT_LOW.search(low)
+            or ad._ADDRESS_CUE_HINT_RE.search(low)
+        )
+        if hinted:
+            assert ad._may_hold_address(low, digits=False)
+
+
+def test_street_words_at_the_street_positions() -> None:
+    from amanah.redaction import addresses as ad
+
+    extra = ["42 Wallaby Way,  St. Road\tlane", "i live at 9 main st.x and 3 park ave", "Rd.Rd. rd"]
+    for text in [*_texts(), *extra]:
+        at = [m.start() for m in ad._STREET_ANY_LOW_RE.finditer(text.lower())]
+        for regex in (ad._STREET_WORD_RE, ad._STREET_WORD_LOW_RE):
+            assert _spans(ad._street_words(regex, text, at)) == _spans(regex.finditer(text))

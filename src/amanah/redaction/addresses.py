@@ -324,6 +324,8 @@ def addresses(text: str, digits: bool = True) -> Iterator[Candidate]:
     An address after a cue is taken to the end of its clause, joined with the street
     patterns it overlaps (so the whole of it is redacted, not just the part they know)."""
     low = text.lower()  # for cheap tests of which patterns can match at all
+    if text.isascii() and not _may_hold_address(low, digits):
+        return
     found = list(_street_addresses(text, low, digits))
     for s, e in _cued_addresses(text) if _ADDRESS_CUE_HINT_RE.search(low) else ():
         inside = [c for c in found if c[0] < e and s < c[1]]
@@ -389,8 +391,53 @@ _ADDRESS_CUE_HINT_WORDS = [
 _ADDRESS_CUE_HINT_RE = re.compile(by_first_letter(_ADDRESS_CUE_HINT_WORDS))
 
 
+def _any_hint() -> str:
+    """One alternation that matches where _STREET_ANY_LOW_RE, _ID_ADDR_HINT_LOW or
+    _ADDRESS_CUE_HINT_RE would (at a nearby position). Grouped by first letter, with the
+    boundary tests after it, so the engine skips to the letters that can start a word.
+    Order does not matter: only whether something matches is used."""
+    kinds = (
+        ([w.lower() for w in _ST_WORDS], r"(?<=\s{})", r"(?![\w])"),  # \s before, as there
+        (_ID_HINT_LIST, r"(?<![\w]{})", r"\b"),
+        (_ADDRESS_CUE_HINT_WORDS, "", ""),
+    )
+    groups: dict[str, list[str]] = {}
+    for words, before, after in kinds:
+        rests: dict[str, list[str]] = {}
+        for word in words:
+            rests.setdefault(word[0], []).append(word[1:])
+        for c, rest in rests.items():
+            groups.setdefault(c, []).append(f"{before.format(c)}(?:{'|'.join(rest)}){after}")
+    return "|".join(f"{c}(?:{'|'.join(alts)})" for c, alts in groups.items())
+
+
+_ANY_HINT_RE = re.compile(_any_hint())
+
+
+def _may_hold_address(low: str, digits: bool) -> bool:
+    """Can any address pattern match ``low`` (lower-cased ASCII)? One scan for the street,
+    Indonesian street and address-cue words instead of one scan each (most messages have
+    none of them)."""
+    if digits and ("blk" in low or "block" in low):
+        return True
+    return _ANY_HINT_RE.search(low) is not None
+
+
+def _street_words(regex: re.Pattern[str], text: str, at: list[int] | None) -> list[re.Match[str]]:
+    """``list(regex.finditer(text))`` for _STREET_WORD_RE and _STREET_WORD_LOW_RE, tried only
+    at ``at`` (where _STREET_ANY_LOW_RE matches the lower-cased text, None: unknown).
+
+    Their matches open with a space and hold no other, so they never overlap, and each is
+    one of _STREET_ANY_LOW_RE's: one scan of the text instead of three."""
+    if at is None:
+        return list(regex.finditer(text))
+    return [m for p in at if (m := regex.match(text, p)) is not None]
+
+
 def _street_addresses(text: str, low: str, digits: bool = True) -> Iterator[Candidate]:
-    street = _STREET_ANY_LOW_RE.search(low) is not None  # the EN forms all need a street word
+    # where a street word is (the EN forms all need one), in either case
+    at = [m.start() for m in _STREET_ANY_LOW_RE.finditer(low)] if text.isascii() else None
+    street = bool(at) if at is not None else _STREET_ANY_LOW_RE.search(low) is not None
     regexes = [ADDRESS_EN_RE] if digits and street else []
     if digits and ("blk" in low or "block" in low):
         regexes.append(ADDRESS_SG_RE)
@@ -398,14 +445,15 @@ def _street_addresses(text: str, low: str, digits: bool = True) -> Iterator[Cand
         regexes.append(ADDRESS_BOX_RE)
     matches = [m for regex in regexes for m in regex.finditer(text)]
     matches.extend(_id_addresses(text, low))
-    if street and _STREET_WORD_RE.search(text) is not None and _has_number_word(text):
-        streets = [(max(0, m.start() - 60), m.start()) for m in _STREET_WORD_RE.finditer(text)]
+    words = _street_words(_STREET_WORD_RE, text, at) if street else []
+    if words and _has_number_word(text):
+        streets = [(max(0, m.start() - 60), m.start()) for m in words]
         # "twelve Baker Street": tried only where a run of number words starts
         for run in _number_word_runs(text, streets):
             m = ADDRESS_EN_SPOKEN_RE.match(text, run.start())
             if m is not None:
                 matches.append(m)
-    for st in _STREET_WORD_LOW_RE.finditer(text) if street else ():
+    for st in _street_words(_STREET_WORD_LOW_RE, text, at) if street else ():
         lo = max(0, st.start() - 60)
         if not (has_number(text[lo : st.start()]) or _has_number_word(text[lo : st.start()])):
             continue  # "in a way", "close to": no house number before the street word

@@ -481,25 +481,71 @@ def _heads(pattern: str) -> list[tuple[str, str]] | None:
     return None
 
 
-def _bucketed() -> str | None:
-    """The cue alternation regrouped by first character, without capture groups.
+def _literal(rest: str) -> tuple[str, int] | None:
+    """The character ``rest`` must start with and the length of its regex, if definite
+    (a plain or escaped literal with no quantifier after it); None otherwise."""
+    if rest[:1] == "\\" and rest[1:2] in (".", "-", "/", "#"):
+        char, size = rest[1], 2
+    elif rest[:1].isalnum() or rest[:1] in (" ", "'", "/", "-", "#"):
+        char, size = rest[0], 1
+    else:
+        return None
+    return None if rest[size : size + 1] in ("?", "*", "+", "{") else (char, size)
 
-    Two alternatives with different first characters never match at the same place,
-    so regrouping keeps the regex's answer (the alternatives that can start there
-    are tried in their original order), while the engine rejects all other buckets
-    with one character test each. Without groups, each alternative is rejected by
-    its first literal too. ~5x faster than the plain alternation.
+
+def _trie(alternatives: list[str]) -> str:
+    """``a1|a2|...`` with the alternatives that open with the same literal character merged
+    behind it, level by level: the engine rejects a whole group with one test.
+
+    Two alternatives opening with different literals never match at the same place, so
+    they may trade places; one that opens otherwise (an optional part, a group, a
+    look-behind) keeps its place before and after every other. The first alternative
+    that matches is then the same as in the plain alternation, and so is every match.
     """
-    buckets: dict[str, list[str]] = {}
-    for words in CUES.values():
-        for word in sorted(words, key=len, reverse=True):
+    groups: list[tuple[str, list[str]] | str] = []  # (literal, rests) or an opaque one
+    open_rests: dict[str, list[str]] = {}  # groups no opaque alternative follows yet
+    for alt in alternatives:
+        head = _literal(alt)
+        if head is None:
+            groups.append(alt)
+            open_rests.clear()
+            continue
+        char, size = head
+        rests = open_rests.get(char)
+        if rests is None:
+            rests = open_rests[char] = []
+            groups.append((char, rests))
+        rests.append(alt[size:])
+    out = []
+    for group in groups:
+        if isinstance(group, str):
+            out.append(group)
+            continue
+        char, rests = group
+        inner = rests[0] if len(rests) == 1 else f"(?:{_trie(rests)})"
+        out.append(re.escape(char) + inner)
+    return "|".join(out)
+
+
+def _bucketed() -> str | None:
+    """The cue alternation as a trie of its literal prefixes, without capture groups.
+
+    Same answers as the plain alternation (see :func:`_trie`), while the engine rejects
+    every other first letter, then second letter, ... with one character test each, and
+    without groups each alternative is rejected by its first literal too. Several times
+    faster than the plain alternation.
+    """
+    words: list[str] = []
+    for cat_words in CUES.values():
+        for word in sorted(cat_words, key=len, reverse=True):
             heads = _heads(word)
             if heads is None:
                 return None
-            for first, rest in heads:
-                buckets.setdefault(first, []).append(rest)
-    alts = [f"{re.escape(c)}(?:{'|'.join(rests)})" for c, rests in buckets.items()]
-    return r"\b(?:" + "|".join(alts) + r")" + _SUFFIX + r"(?![\w])"
+            words.extend(first + rest for first, rest in heads)
+    # every cue opens with a letter or digit, so \b is "no word character before"; the
+    # look-ahead turns away word starts no cue opens with before the branches are tried
+    firsts = re.escape("".join(sorted({w[0] for w in words})))
+    return rf"(?<![\w])(?=[{firsts}])(?:" + _trie(words) + r")" + _SUFFIX + r"(?![\w])"
 
 
 # Matched against lower-cased text (much faster than IGNORECASE over a large alternation).

@@ -14,7 +14,7 @@ from .errors import RedactionError
 from .lang import detect_language
 from .model import ENTITY_TYPES, Entity, RedactionResult
 from .operators import Operator, Replace, get_operator
-from .spoken import IDENTITY, normalise
+from .spoken import IDENTITY, OffsetMap, normalise
 from .validators import warm_phone_metadata
 
 Lang = Literal["auto", "en", "id", "mixed"]
@@ -35,6 +35,8 @@ def resolve(candidates: Iterable[rec.Candidate], min_score: float) -> list[rec.C
     only kept span that can overlap ``[s, e)`` is the last one starting before ``e``
     (one bisect per candidate instead of a scan of everything kept).
     """
+    if isinstance(candidates, list) and len(candidates) < 2:  # nothing to overlap (most)
+        return [c for c in candidates if c[3] >= min_score and c[1] > c[0]]
     ordered = sorted(
         (c for c in candidates if c[3] >= min_score and c[1] > c[0]),
         key=lambda c: (-c[3], c[0] - c[1], c[0]),
@@ -115,11 +117,16 @@ class Redactor:
         cands.extend(rec.people(norm))
         if not digits:
             cands.extend(addresses(norm, digits=False))
+        return self._entities(cands, offsets) if cands else []
+
+    def _entities(self, cands: list[rec.Candidate], offsets: OffsetMap) -> list[Entity]:
+        """The kept candidates as entities of the wanted types, offsets into the original."""
         out: list[Entity] = []
         for s, e, kind, score in resolve(cands, self.min_score):
             if kind not in self.entities:
                 continue
-            s, e = offsets.span(s, e)
+            if offsets is not IDENTITY:
+                s, e = offsets.span(s, e)
             out.append(Entity(s, e, kind, score))
         return out
 

@@ -99,9 +99,34 @@ _START_LOW = (
     r"(?:(?:" + by_first_letter(_START_WORDS) + r")(?![\w])|" + _TEEN_DOT_LOW + r"|\d+(?![\w]))"
 )
 _RUN_LOW_RE = re.compile(r"(?<![\w])" + _START_LOW + r"(?:" + _SEP + _TOKEN_LOW + r")+")
-_HAS_WORD_LOW_RE = re.compile(
-    r"\b(?:" + by_first_letter([w for w in _START_WORDS if len(w) > 2]) + r")\b"
+_START_WORD_BYTES = frozenset(w.encode() for w in _START_WORDS if len(w) > 2)
+# ASCII letters to lower case, every byte that is no word character to a space
+_WORD_BYTES = bytes(
+    c | 0x20 if chr(c).isascii() and chr(c).isalpha() else c if chr(c) in "0123456789_" else 32
+    for c in range(256)
 )
+
+
+def _has_word(text: str) -> bool:
+    """``HAS_WORD_RE.search`` for ASCII text: is one of its words a whole word of ``text``
+    in any case? Its words, split by a byte table, looked up in a set (no regex scan)."""
+    return not _START_WORD_BYTES.isdisjoint(text.encode().translate(_WORD_BYTES).split())
+
+
+_TOK_LOW_RE = re.compile(_TOKEN_LOW)
+_DIGIT_TOK_LOW_RE = re.compile(_START_LOW)
+
+
+def _tokens(
+    run: str, plain: re.Pattern[str], lowered: re.Pattern[str]
+) -> list[tuple[int, int, str]]:
+    """(start, end, dictionary form) of each token of ``run``: over an ASCII run, the
+    lower-case pattern over its lower-cased copy (same spans, several times faster)."""
+    if run.isascii():
+        return [(m.start(), m.end(), m.group()) for m in lowered.finditer(run.lower())]
+    return [(m.start(), m.end(), _fold(m.group())) for m in plain.finditer(run)]
+
+
 _LETTER_RE = re.compile(r"[^\W\d_]")
 
 
@@ -194,7 +219,7 @@ def _digits_of(
     words = 0
     pending = 1
     rep_start: int | None = None
-    toks = [(m.start(), m.end(), _fold(m.group())) for m in _TOK_RE.finditer(run)]
+    toks = _tokens(run, _TOK_RE, _TOK_LOW_RE)
     n = len(toks)
     low = run.lower()
     suffixes = "belas" in low or "puluh" in low  # Indonesian teens and tens: rare, checked once
@@ -328,16 +353,15 @@ def _digit_words_of(
     words = 0
     pending = 1
     rep_start: int | None = None
-    for m in _DIGIT_TOK_RE.finditer(run):
-        tok = _fold(m.group())
+    for tok_start, tok_end, tok in _tokens(run, _DIGIT_TOK_RE, _DIGIT_TOK_LOW_RE):
         if tok == "plus":
             if out or rep_start is not None:
                 break
-            out.append((m.start(), m.end(), "+", False))
+            out.append((tok_start, tok_end, "+", False))
             continue
         if tok in _REPEAT:
             pending = _REPEAT[tok]
-            rep_start = m.start()
+            rep_start = tok_start
             words += 1
             continue
         written = tok.isdigit()
@@ -346,11 +370,11 @@ def _digit_words_of(
         else:
             digits = DIGIT_WORDS[tok]
             words += 1
-        start = m.start() if rep_start is None else rep_start
+        start = tok_start if rep_start is None else rep_start
         if pending > 1 and len(digits) == 1:
-            out.append((start, m.end(), digits * pending, False))
+            out.append((start, tok_end, digits * pending, False))
         else:
-            out.append((start, m.end(), digits, written))
+            out.append((start, tok_end, digits, written))
         pending = 1
         rep_start = None
     total = "".join(t[2] for t in out).lstrip("+")
@@ -379,11 +403,13 @@ def _count_word(scan: str, start: int, run: str) -> int | None:
 def normalise(text: str) -> tuple[str, OffsetMap]:
     """Rewrite spoken digit runs as digits. Identity (and no copy) when there are none."""
     if text.isascii():
-        scan, has_word, runs = text.lower(), _HAS_WORD_LOW_RE, _RUN_LOW_RE
+        if not _has_word(text):
+            return text, IDENTITY
+        scan, runs = text.lower(), _RUN_LOW_RE
     else:
-        scan, has_word, runs = text, HAS_WORD_RE, RUN_RE
-    if has_word.search(scan) is None:
-        return text, IDENTITY
+        scan, runs = text, RUN_RE
+        if HAS_WORD_RE.search(scan) is None:
+            return text, IDENTITY
     pieces: list[str] = []
     marks: list[int] = []
     stretches: list[Stretch] = []
