@@ -418,8 +418,8 @@ def _may_hold_address(low: str, digits: bool) -> bool:
     """Can any address pattern match ``low`` (lower-cased ASCII)? One scan for the street,
     Indonesian street and address-cue words instead of one scan each (most messages have
     none of them)."""
-    if digits and ("blk" in low or "block" in low):
-        return True
+    if digits and ("blk" in low or "block" in low or "box" in low or "kotak pos" in low):
+        return True  # the Singapore block and the post-office box forms have their own
     return _ANY_HINT_RE.search(low) is not None
 
 
