@@ -237,38 +237,41 @@ def has_number(text: str) -> bool:
     return _HAS_NUMBER_RE.search(text) is not None
 
 
+# Cue categories under which a window of fewer than 6 digits can be anything (a CVV or a
+# one-time code): without one of them in the text, such a window is never classified.
+_CODE_CUES = frozenset(["CVV", "SECRET", "SECCODE"])
+
+
 def numbers(
     text: str, cues: Cues, regions: tuple[str, ...], offsets: OffsetMap = IDENTITY
 ) -> Iterator[Candidate]:
     """Numbers of ``text``; ``offsets`` (from :func:`normalise`) tells runs read out in words."""
     pieces: list[tuple[int, int, str]] = []  # plain digit groups, for cards read in pieces
+    codes = not _CODE_CUES.isdisjoint(cues.cats)
     for m in NUM_RUN_RE.finditer(text):
         run = m.group().rstrip(" .-/")
         if run.isdecimal():  # one group (most runs): no regex needed to split it
             if 2 <= len(run) <= 6:  # what _PIECE_RE accepts of a single group
                 pieces.append((m.start(), m.start() + len(run), run))
-            if len(run) < 3:
+            if len(run) < 3 or (len(run) < 6 and not codes):  # (see _Run.window)
                 continue
-            groups = [(0, len(run))]
+            groups, digits = [(0, len(run))], run
         else:
             groups = [(g.start(), g.end()) for g in _GROUP_RE.finditer(run)]
+            digits = "".join([run[a:b] for a, b in groups])
             if _PIECE_RE.match(run):
-                pieces.append(
-                    (m.start(), m.start() + len(run), "".join(run[a:b] for a, b in groups))
-                )
-            if sum(e - s for s, e in groups) < 3:
+                pieces.append((m.start(), m.start() + len(run), digits))
+            if len(digits) < 3:
                 continue
         s, e = offsets.span(m.start(), m.start() + len(run))
-        spoken = e - s != len(run)
-        memo: dict[tuple[int, int], Candidate | None] = {}
+        found_in = _Run(text, run, m.start(), (groups, digits), cues, regions, e - s != len(run))
+        found_in.codes = codes
         if len(groups) == 1:  # what _classify_run comes down to, without a generator
-            found = _window(text, run, m.start(), groups, 0, 1, cues, (regions, spoken), memo)
+            found = found_in.window(0, 1)
             if found is not None:
                 yield found
             continue
-        yield from _classify_run(
-            text, run, m.start(), groups, 0, len(groups), cues, (regions, spoken), memo
-        )
+        yield from _classify_run(found_in, 0, len(groups))
     if len(pieces) > 1:
         yield from _card_in_pieces(text, pieces, cues)
         if len(pieces) > 2 and cues.has("SSN"):
@@ -353,22 +356,51 @@ def _cue_between(cues: Cues, start: int, end: int) -> bool:
     return False
 
 
-def _window(
-    text: str,
-    run: str,
-    base: int,
-    groups: list[tuple[int, int]],
-    i: int,
-    j: int,
-    cues: Cues,
-    how: tuple[tuple[str, ...], bool],
-    memo: dict[tuple[int, int], Candidate | None],
-) -> Candidate | None:
-    """The candidate for groups[i:j] of ``run``; ``how``: the phone regions, and whether
-    the run was read out in words."""
-    if (i, j) in memo:
-        return memo[(i, j)]
-    regions, spoken = how
+class _Run:
+    """One run of digit groups ("4111 1111 1111 1111 12 25"), and what every window of
+    it (a slice of its groups) shares: the text around it, the cues, the phone regions,
+    whether it was read out in words, and the windows classified so far."""
+
+    __slots__ = ("base", "codes", "counts", "cues", "digits", "groups", "memo", "regions")
+    __slots__ += ("run", "spoken", "text")
+
+    def __init__(
+        self,
+        text: str,
+        run: str,
+        base: int,
+        split: tuple[list[tuple[int, int]], str],
+        cues: Cues,
+        regions: tuple[str, ...],
+        spoken: bool,
+    ) -> None:
+        """``split``: the run's groups (spans in ``run``) and its digits (the groups joined)."""
+        self.text, self.run, self.base = text, run, base
+        self.groups, self.digits = split
+        self.cues, self.regions, self.spoken = cues, regions, spoken
+        self.codes = True  # may a window of 3 to 5 digits be a CVV or a code?
+        self.memo: dict[tuple[int, int], Candidate | None] = {}
+        counts = [0]  # digits in groups[:k], for each k: groups[i:j] is a slice of digits
+        for a, b in self.groups:
+            counts.append(counts[-1] + b - a)
+        self.counts = counts
+
+    def window(self, i: int, j: int) -> Candidate | None:
+        """The candidate for groups[i:j] (memoised: a run's windows are tried again when
+        its parts are)."""
+        key = (i, j)
+        if key in self.memo:
+            return self.memo[key]
+        n = self.counts[j] - self.counts[i]
+        # under 3 digits nothing; under 6, only a CVV or a code (see classify_digits)
+        result = _window(self, i, j) if n >= 6 or (n >= 3 and self.codes) else None
+        self.memo[key] = result
+        return result
+
+
+def _window(r: _Run, i: int, j: int) -> Candidate | None:
+    """The candidate for groups[i:j] of the run ``r`` (of 3 to 19 digits or not)."""
+    text, run, base, groups, cues = r.text, r.run, r.base, r.groups, r.cues
     result = None
     s = groups[i][0]
     if i == 0 and run.startswith(("+", "(+")):
@@ -376,9 +408,7 @@ def _window(
     elif s > 0 and run[s - 1] == "(":
         s -= 1
     e = groups[j - 1][1]
-    # one group: a slice (``s`` may have moved to a "+" or "(" before it)
-    one = j - i == 1
-    digits = run[groups[i][0] : e] if one else "".join(run[a:b] for a, b in groups[i:j])
+    digits = r.digits[r.counts[i] : r.counts[j]]
     if 3 <= len(digits) <= 19:
         cue, before, cue_end = cues.closest_before(base + s, base + e)
         if cue == "BANK":  # "rekening BCA 123...", "token BCA 123...": an earlier cue decides
@@ -400,17 +430,16 @@ def _window(
         if cue == "AMOUNT" or (cue == "NEG" and not before) or weak:
             # beside an amount, or with "... order number" only after it: only what
             # validates on its own
-            found = classify_digits(run[s:e], digits, None, regions)
+            found = classify_digits(run[s:e], digits, None, r.regions)
             found = found if found is not None and found[3] >= 0.85 else None
         else:
-            found = classify_digits(run[s:e], digits, cue, regions)
+            found = classify_digits(run[s:e], digits, cue, r.regions)
             if found is None and cue in (None, "NUMBER") and i == 0 and j == len(groups):
-                found = _bare_phone(run[s:e], digits, spoken)
+                found = _bare_phone(run[s:e], digits, r.spoken)
         if found is not None and found[2] == "CARD_CVV" and _joined(run, s, e):
             found = None  # "1-800", "3.14": a piece of a longer written number
         if found is not None:
             result = (base + s, base + e, found[2], found[3])
-    memo[(i, j)] = result
     return result
 
 
@@ -432,39 +461,44 @@ def _joined(run: str, s: int, e: int) -> bool:
     return (s > 0 and run[s - 1] in "-.") or (e < len(run) and run[e] in "-.")
 
 
-def _classify_run(
-    text: str,
-    run: str,
-    base: int,
-    groups: list[tuple[int, int]],
-    lo: int,
-    hi: int,
-    cues: Cues,
-    how: tuple[tuple[str, ...], bool],
-    memo: dict[tuple[int, int], Candidate | None],
-) -> Iterator[Candidate]:
+def _classify_run(r: _Run, lo: int, hi: int) -> Iterator[Candidate]:
     """Longest sub-run of groups[lo:hi] that validates (then any that classifies); recurse."""
-    if hi - lo == 1:  # one group (most runs): the loops below come down to this
-        if not (lo == 1 and run.startswith(("+", "(+"))):
-            found = _window(text, run, base, groups, lo, hi, cues, how, memo)
+    if hi - lo == 1:  # one group (most runs): the search below comes down to this
+        if not (lo == 1 and r.run.startswith(("+", "(+"))):
+            found = r.window(lo, hi)
             if found is not None:
                 yield found
         return
-    for floor in (0.85, 0.0):
-        for width in range(hi - lo, 0, -1):
-            for i in range(lo, hi - width + 1):
-                j = i + width
-                if i == 1 and run.startswith(("+", "(+")):
-                    continue  # never split a number from its country code
-                found = _window(text, run, base, groups, i, j, cues, how, memo)
-                if found is None or found[3] < floor:
-                    continue
-                yield found
-                if i > lo:
-                    yield from _classify_run(text, run, base, groups, lo, i, cues, how, memo)
-                if j < hi:
-                    yield from _classify_run(text, run, base, groups, j, hi, cues, how, memo)
-                return
+    picked = _pick(r, lo, hi)
+    if picked is None:
+        return
+    found, i, j = picked
+    yield found
+    if i > lo:
+        yield from _classify_run(r, lo, i)
+    if j < hi:
+        yield from _classify_run(r, j, hi)
+
+
+def _pick(r: _Run, lo: int, hi: int) -> tuple[Candidate, int, int] | None:
+    """The first window of groups[lo:hi], longest first then leftmost, that validates
+    (score 0.85 or more); else the first that classifies at all, and where it is.
+
+    One pass: a second one for the fallback, in the same order, would find the same."""
+    plus = r.run.startswith(("+", "(+"))
+    first = None
+    for width in range(hi - lo, 0, -1):
+        for i in range(lo, hi - width + 1):
+            if i == 1 and plus:
+                continue  # never split a number from its country code
+            found = r.window(i, i + width)
+            if found is None:
+                continue
+            if found[3] >= 0.85:
+                return found, i, i + width
+            if first is None:
+                first = (found, i, i + width)
+    return first
 
 
 # -- formatted identifiers ---------------------------------------------------------------------
