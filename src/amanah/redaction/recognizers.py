@@ -13,7 +13,7 @@ import datetime
 import ipaddress
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from .context import Cues
 from .lang import FUNCTION_WORDS
@@ -75,6 +75,14 @@ def _finditer(pattern: re.Pattern[str], lowered: re.Pattern[str], text: str) -> 
     if text.isascii():
         return lowered.finditer(text.lower())
     return pattern.finditer(text)
+
+
+def _rare(pattern: re.Pattern[str], text: str) -> Iterable[re.Match[str]]:
+    """``pattern.finditer(text)``, for a pattern that seldom matches (and never matches
+    empty): one ``search`` first, which costs a quarter of a ``finditer`` to set up, and
+    the iterator only from the first match it finds (the same matches from there on)."""
+    first = pattern.search(text)
+    return () if first is None else pattern.finditer(text, first.start())
 
 
 # -- numbers -----------------------------------------------------------------------------------
@@ -598,10 +606,10 @@ def formatted(text: str, cues: Cues, digits: bool = True) -> Iterator[Candidate]
         yield from _ipv6(text)
     if not digits:
         return
-    for m in IBAN_RE.finditer(text):
+    for m in _rare(IBAN_RE, text):
         if iban_ok(m.group().replace(" ", "")):
             yield (m.start(), m.end(), "IBAN_CODE", 0.99)
-    for m in NRIC_RE.finditer(text):
+    for m in _rare(NRIC_RE, text):
         value = m.group().upper().replace(" ", "")
         if nric_ok(value):
             yield (m.start(), m.end(), "ID_NRIC", 0.99)
