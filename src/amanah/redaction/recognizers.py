@@ -14,6 +14,7 @@ import ipaddress
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
+from itertools import accumulate
 
 from .context import Cues
 from .lang import FUNCTION_WORDS
@@ -272,8 +273,9 @@ def numbers(
             if len(digits) < 3:
                 continue
         s, e = offsets.span(m.start(), m.start() + len(run))
-        found_in = _Run(text, run, m.start(), (groups, digits), cues, regions, e - s != len(run))
-        found_in.codes = codes
+        found_in = _Run(
+            text, run, m.start(), (groups, digits), cues, regions, e - s != len(run), codes=codes
+        )
         if len(groups) == 1:  # what _classify_run comes down to, without a generator
             found = found_in.window(0, 1)
             if found is not None:
@@ -381,17 +383,20 @@ class _Run:
         cues: Cues,
         regions: tuple[str, ...],
         spoken: bool,
+        *,
+        codes: bool,
     ) -> None:
-        """``split``: the run's groups (spans in ``run``) and its digits (the groups joined)."""
+        """``split``: the run's groups (spans in ``run``) and its digits (the groups joined);
+        ``codes``: may a window of 3 to 5 digits be a CVV or a code (see :meth:`window`)?"""
         self.text, self.run, self.base = text, run, base
-        self.groups, self.digits = split
-        self.cues, self.regions, self.spoken = cues, regions, spoken
-        self.codes = True  # may a window of 3 to 5 digits be a CVV or a code?
+        groups, digits = self.groups, self.digits = split
+        self.cues, self.regions, self.spoken, self.codes = cues, regions, spoken, codes
         self.memo: dict[tuple[int, int], Candidate | None] = {}
-        counts = [0]  # digits in groups[:k], for each k: groups[i:j] is a slice of digits
-        for a, b in self.groups:
-            counts.append(counts[-1] + b - a)
-        self.counts = counts
+        # digits in groups[:k], for each k: groups[i:j] is a slice of ``digits``
+        if len(groups) == 1:
+            self.counts = [0, len(digits)]
+        else:
+            self.counts = [0, *accumulate([b - a for a, b in groups])]
 
     def window(self, i: int, j: int) -> Candidate | None:
         """The candidate for groups[i:j] (memoised: a run's windows are tried again when
