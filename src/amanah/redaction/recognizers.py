@@ -821,9 +821,24 @@ def _compact_date(digits: str) -> bool:
     return 1900 <= int(digits[4:]) <= 2030 and _day_month(int(digits[:2]), int(digits[2:4]))
 
 
-def dates(text: str, cues: Cues) -> Iterator[Candidate]:
+def dates(text: str, cues: Cues) -> Iterable[Candidate]:
+    """Dates of birth and card expiries written in digits.
+
+    A plain function, not a generator: most texts hold none of the cues or shapes it
+    needs, and it returns at once (``()``) for them."""
     dob = cues.has("DOB")
-    if dob or _old_year(text):
+    full = dob or _old_year(text)  # a full date may be a date of birth
+    card = "/" in text and (cues.has("CARD") or cues.has("CVV"))  # an expiry after a card
+    if not (full or card or cues.has("EXPIRY")):
+        return ()
+    return _dates(text, cues, dob, (full, card))
+
+
+def _dates(text: str, cues: Cues, dob: bool, kinds: tuple[bool, bool]) -> Iterator[Candidate]:
+    """:func:`dates`; ``kinds``: whether to look for full dates, and for expiries after a
+    card number."""
+    full, card = kinds
+    if full:
         for m in _finditer(DATE_RE, _DATE_LOW_RE, text):
             if dob and cues.closest(m.start(), m.end()) == "DOB":
                 yield (m.start(), m.end(), "DATE_OF_BIRTH", 0.9)
@@ -833,7 +848,7 @@ def dates(text: str, cues: Cues) -> Iterator[Candidate]:
         for m in _COMPACT_DATE_RE.finditer(text):
             if cues.closest(m.start(), m.end()) == "DOB" and _compact_date(m.group()):
                 yield (m.start(), m.end(), "DATE_OF_BIRTH", 0.9)
-    if "/" in text and (cues.has("CARD") or cues.has("CVV")):
+    if card:
         for m in _EXPIRY_AFTER_CARD_RE.finditer(text):
             yield (m.start("e"), m.end("e"), "CARD_EXPIRY", 0.8)
             cvv = _CVV_AFTER_EXPIRY_RE.match(text, m.end())
@@ -1020,13 +1035,24 @@ def _number_word_runs(text: str, windows: list[tuple[int, int]]) -> Iterator[re.
             yield run
 
 
-def spoken_dates(text: str, cues: Cues) -> Iterator[Candidate]:
+def spoken_dates(text: str, cues: Cues) -> Iterable[Candidate]:
     """Dates of birth and card expiries said in words (after their cue).
+
+    A plain function, not a generator: without a DOB or expiry cue (most texts) it
+    returns ``()`` at once.
+    """
+    dob, expiry = cues.has("DOB"), cues.has("EXPIRY")
+    if not (dob or expiry):
+        return ()
+    return _spoken_dates(text, cues, dob, expiry)
+
+
+def _spoken_dates(text: str, cues: Cues, dob: bool, expiry: bool) -> Iterator[Candidate]:
+    """:func:`spoken_dates`, with a DOB or an expiry cue in the text.
 
     The runs of number words are found first (one fast scan); the date patterns are
     only tried next to a run that has a DOB or expiry cue close by.
     """
-    dob, expiry = cues.has("DOB"), cues.has("EXPIRY")
     if dob and _id_dmy_hint(text):
         yield from _id_dmy_dates(text, cues)
     if not (dob or expiry) or not _has_number_word(text):
@@ -1340,21 +1366,37 @@ _PASSWORD_HINT_RE = re.compile(
 )
 
 
-def _password_cues(text: str) -> Iterator[re.Match[str]]:
-    """``PASSWORD_RE.finditer(text)`` (via :func:`_finditer`), skipped for ASCII text that
+def _password_cues(text: str) -> Iterator[re.Match[str]] | None:
+    """``PASSWORD_RE.finditer(text)`` (via :func:`_finditer`), or None for ASCII text that
     holds none of the pattern's cue words (most messages name no password)."""
     if not text.isascii():
         return PASSWORD_RE.finditer(text)
     low = text.lower()
     if _PASSWORD_HINT_RE.search(low) is not None:
         return _PASSWORD_LOW_RE.finditer(low)
-    return iter(())
+    return None
 
 
-def secrets(text: str, cues: Cues) -> Iterator[Candidate]:
-    if cues.has("SECRET") and has_number(text):
+def secrets(text: str, cues: Cues) -> Iterable[Candidate]:
+    """Codes after a code's cue, and passwords.
+
+    A plain function, not a generator: when the text names neither (most), it returns
+    ``()`` at once."""
+    codes = cues.has("SECRET") and has_number(text)
+    passwords = _password_cues(text)
+    if not codes and passwords is None:
+        return ()
+    return _secrets(text, cues, codes, passwords or iter(()))
+
+
+def _secrets(
+    text: str, cues: Cues, codes: bool, passwords: Iterator[re.Match[str]]
+) -> Iterator[Candidate]:
+    """:func:`secrets`: ``codes``, whether to look for codes; ``passwords``, the matches
+    of :data:`PASSWORD_RE`."""
+    if codes:
         yield from _alnum_codes(text, cues)
-    for m in _password_cues(text):
+    for m in passwords:
         start = m.start("v")
         value = text[start : m.end("v")].rstrip(".?)")
         low = value.lower()
