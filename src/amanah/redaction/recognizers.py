@@ -249,6 +249,8 @@ def has_number(text: str) -> bool:
 # Cue categories under which a window of fewer than 6 digits can be anything (a CVV or a
 # one-time code): without one of them in the text, such a window is never classified.
 _CODE_CUES = frozenset(["CVV", "SECRET", "SECCODE"])
+# The cues under which classify_digits finds anything in 6 digits or fewer.
+_SHORT_CUES = frozenset(["CVV", "SECRET", "ACCOUNT", "PASSPORT"])
 
 
 def numbers(
@@ -437,6 +439,8 @@ def _window(r: _Run, i: int, j: int) -> Candidate | None:
             cue = "SECRET"  # "kode verifikasi dari SMS: 7319": the channel, not a phone number
         elif cue == "NEG" and not before and _extension_at(text, cue_end):
             cue = "PHONE"  # "312 352 1616 extension 204": the number an extension is of
+        if len(digits) <= 6 and cue not in _SHORT_CUES:
+            return None  # (what classify_digits and _bare_phone would say)
         # "the one ending 4417, not 4111 ...": a negative cue is about the first number after
         # it; but "tracking number 1Z 999 AA1 01 2345 6784" is one code, read in pieces
         weak = cue in ("NEG", "AMOUNT") and before and _other_number(text[cue_end:base])
