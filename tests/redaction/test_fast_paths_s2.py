@@ -120,3 +120,25 @@ def test_luhn_sums_match_the_loop() -> None:
         alphabet = "0123456789" if rng.random() < 0.9 else "0123456789\u0663a -"
         digits = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 21)))
         assert validators.luhn_ok(digits) == validators._luhn_loop(digits)
+
+
+@pytest.mark.parametrize(
+    "pattern, anchor, back",
+    [
+        (recognizers.IPV4_RE, recognizers._IPV4_ANCHOR_RE, 3),
+        (recognizers.IPV6_RE, recognizers._IPV6_ANCHOR_RE, 4),
+    ],
+)
+def test_anchored_scans_find_the_same_addresses(
+    pattern: re.Pattern[str], anchor: re.Pattern[str], back: int
+) -> None:
+    rng = random.Random(2)
+    pieces = ["1", "25", "255", "0", "192", ".", ".", ":", "::", "a", "f", "db8", "fe80", "g"]
+    pieces += [" ", "-", "/", "1.2", "\u0663", "3.4.5.6", "ab:cd"]
+    found = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 16)))
+        expected = [m.span() for m in pattern.finditer(text)]
+        assert [m.span() for m in recognizers._anchored(pattern, anchor, text, back)] == expected
+        found += len(expected)
+    assert found > 100

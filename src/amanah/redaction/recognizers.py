@@ -536,6 +536,27 @@ SPOKEN_EMAIL_RE = re.compile(
 )
 _SPOKEN_EMAIL_LOW_RE = _for_lowered(SPOKEN_EMAIL_RE)
 
+
+def _anchored(
+    pattern: re.Pattern[str], anchor: re.Pattern[str], text: str, back: int
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)``, for a pattern each match of which starts 1 to ``back``
+    characters before a hit of ``anchor`` (a pattern that opens with a rare character, so
+    that its scan is fast): ``pattern`` is only tried at those places, left to right."""
+    pos = 0  # every place before it has been tried, or lies in a match
+    for hit in anchor.finditer(text):
+        at = hit.start()
+        p = max(pos, at - back)
+        while p < at:
+            m = pattern.match(text, p)
+            if m is None:
+                p += 1
+                continue
+            yield m
+            p = m.end()
+        pos = max(pos, p)
+
+
 # (a full stop may close the sentence after it: "WAN IP 36.72.214.5.")
 # (word-start tests after the first character, as in IBAN_RE below)
 IPV4_RE = re.compile(r"\d(?<![\w.]\d)\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3}(?![\w]|\.\d)")
@@ -543,6 +564,9 @@ IPV6_RE = re.compile(
     r"[0-9A-Fa-f](?<![\w:][0-9A-Fa-f])[0-9A-Fa-f]{0,3}:(?:[0-9A-Fa-f]{1,4}:){1,6}"
     r"(?::|[0-9A-Fa-f]{1,4})(?:[0-9A-Fa-f:]*)(?![\w:])"
 )
+# Where an IPv4 / IPv6 match has its first "." / ":", 1 to 3 / 4 characters after its start.
+_IPV4_ANCHOR_RE = re.compile(r"\.(?=\d{1,3}\.)")
+_IPV6_ANCHOR_RE = re.compile(r":(?=[0-9A-Fa-f]{1,4}:)")
 # (word-start tests after the first character: see names.CAP_RUN_RE)
 IBAN_RE = re.compile(
     r"[A-Z](?<![\w][A-Z])[A-Z]\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![\w])"
@@ -608,7 +632,9 @@ def formatted(text: str, cues: Cues, digits: bool = True) -> Iterator[Candidate]
     if ("mail" in low or "surel" in low) and _JOINER_WORD_RE.search(low) is not None:
         for m in _EMAIL_FRAGMENT_RE.finditer(low):
             yield (m.start("f"), m.end("f"), "EMAIL_ADDRESS", 0.7)
-    for m in IPV4_RE.finditer(text) if digits and text.count(".") >= 3 else ():
+    for m in (
+        _anchored(IPV4_RE, _IPV4_ANCHOR_RE, text, 3) if digits and text.count(".") >= 3 else ()
+    ):
         if ipv4_ok(m.group().split(".")) and cues.closest(m.start(), m.end()) != "NEG":
             yield (m.start(), m.end(), "IP_ADDRESS", 0.95)
     if "::" in text or text.count(":") >= 3:
@@ -725,7 +751,7 @@ def _email_start(text: str, start: int) -> int:
 
 
 def _ipv6(text: str) -> Iterator[Candidate]:
-    for m in IPV6_RE.finditer(text):
+    for m in _anchored(IPV6_RE, _IPV6_ANCHOR_RE, text, 4):
         try:
             ipaddress.IPv6Address(m.group())
         except ValueError:
