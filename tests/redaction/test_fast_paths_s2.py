@@ -127,14 +127,17 @@ def test_luhn_sums_match_the_loop() -> None:
     [
         (recognizers.IPV4_RE, recognizers._IPV4_ANCHOR_RE, 3),
         (recognizers.IPV6_RE, recognizers._IPV6_ANCHOR_RE, 4),
+        (recognizers.NPWP_RE, recognizers._NPWP_AT_RE, 2),
+        (recognizers.PASSPORT_RE, recognizers._PASSPORT_AT_RE, 3),
     ],
 )
-def test_anchored_scans_find_the_same_addresses(
+def test_anchored_scans_find_the_same_matches(
     pattern: re.Pattern[str], anchor: re.Pattern[str], back: int
 ) -> None:
     rng = random.Random(2)
     pieces = ["1", "25", "255", "0", "192", ".", ".", ":", "::", "a", "f", "db8", "fe80", "g"]
-    pieces += [" ", "-", "/", "1.2", "\u0663", "3.4.5.6", "ab:cd"]
+    pieces += [" ", "-", "/", "1.2", "\u0663", "3.4.5.6", "ab:cd", "09.254.294.3-407.000", "E", "S"]
+    pieces += ["ab", "i", "'", "254", "123456", "1234567", "12345678", "A1234567"]
     found = 0
     for _ in range(20000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 16)))

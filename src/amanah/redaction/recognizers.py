@@ -651,21 +651,24 @@ def formatted(text: str, cues: Cues, digits: bool = True) -> Iterator[Candidate]
         elif cues.near(m.start(), "NRIC"):
             yield (m.start(), m.end(), "ID_NRIC", 0.7)
     # (an NPWP is written with four dots and a hyphen: two counts skip the scan without them)
-    for m in NPWP_RE.finditer(text) if _npwp_hint(text) else ():
+    for m in _anchored(NPWP_RE, _NPWP_AT_RE, text, 2) if _npwp_hint(text) else ():
         ok = npwp_ok(m.group().replace(".", "").replace("-", ""))
         yield (m.start(), m.end(), "ID_NPWP", 0.99 if ok else 0.75)
-    for m in PASSPORT_RE.finditer(text) if cues.has("PASSPORT") else ():
+    for m in _anchored(PASSPORT_RE, _PASSPORT_AT_RE, text, 3) if cues.has("PASSPORT") else ():
         if cues.closest(m.start(), m.end()) == "PASSPORT":
             yield (m.start(), m.end(), "PASSPORT", 0.9)
 
 
-# What every NPWP_RE match holds: a pattern that opens with a literal dot is searched
-# for at C speed, where NPWP_RE tries a match at every digit.
-_NPWP_HINT_RE = re.compile(r"\.\d{3}\.\d{3}\.\d-\d{3}\.\d{3}")
+# Where an NPWP_RE match has its first dot, 2 characters after its start: a pattern that
+# opens with a literal dot is searched for at C speed, where NPWP_RE tries every digit.
+_NPWP_AT_RE = re.compile(r"\.(?=\d{3}\.\d{3}\.\d-\d{3}\.\d{3})")
+# Where a PASSPORT_RE match has its digits, 1 to 3 characters after its start (one or two
+# letters, a space): at the start of a run of 6 digits or more.
+_PASSPORT_AT_RE = re.compile(r"\d(?<!\d\d)(?=\d{5})")
 
 
 def _npwp_hint(text: str) -> bool:
-    return "-" in text and text.count(".") >= 4 and _NPWP_HINT_RE.search(text) is not None
+    return "-" in text and text.count(".") >= 4
 
 
 _NOT_LOCAL = FUNCTION_WORDS | frozenset(["me", "us", "him", "her", "them", "saya", "aku", "kami"])
