@@ -145,3 +145,15 @@ def test_anchored_scans_find_the_same_matches(
         assert [m.span() for m in recognizers._anchored(pattern, anchor, text, back)] == expected
         found += len(expected)
     assert found > 100
+
+
+def test_password_stems_agree_with_their_search() -> None:
+    stems = re.compile(
+        r"p(?:ass|wd?|in|ertanyaan)|kata|sandi|sec(?:ret|urity)|a(?:pi|ccess)|memorable|jawaban"
+    )
+    rng = random.Random(9)
+    pieces = ["pa", "ss", "p", "w", "d", "in", "pertanya", "an", "ka", "ta", "sand", "i", "sec"]
+    pieces += ["ret", "urity", "a", "pi", "cc", "ess", "memor", "able", "jawab", " ", "x"]
+    for _ in range(20000):
+        low = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 8)))
+        assert recognizers._may_name_password(low) == (stems.search(low) is not None)

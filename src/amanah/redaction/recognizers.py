@@ -1400,11 +1400,15 @@ def _alnum_codes(text: str, cues: Cues) -> Iterator[Candidate]:
                 yield (m.start(), m.end(), "SECRET", 0.85)
 
 
-# The stems every PASSWORD_RE cue word holds (over lower-cased text): one plain search,
-# with no word-start tests, costs half the full pattern's scan.
-_PASSWORD_HINT_RE = re.compile(
-    r"p(?:ass|wd?|in|ertanyaan)|kata|sandi|sec(?:ret|urity)|a(?:pi|ccess)|memorable|jawaban"
-)
+def _may_name_password(low: str) -> bool:
+    """Does lower-cased ``low`` hold a stem of a PASSWORD_RE cue word? Most messages name
+    no password; twelve substring tests rule them out in half the time of one search
+    for the same stems."""
+    return (
+        "pass" in low or "pw" in low or "pin" in low or "kata" in low or "sandi" in low
+        or "secret" in low or "security" in low or "api" in low or "access" in low
+        or "memorable" in low or "jawaban" in low or "pertanyaan" in low
+    )  # fmt: skip
 
 
 def _password_cues(text: str) -> Iterator[re.Match[str]] | None:
@@ -1413,7 +1417,7 @@ def _password_cues(text: str) -> Iterator[re.Match[str]] | None:
     if not text.isascii():
         return PASSWORD_RE.finditer(text)
     low = text.lower()
-    if _PASSWORD_HINT_RE.search(low) is not None:
+    if _may_name_password(low):
         return _PASSWORD_LOW_RE.finditer(low)
     return None
 
