@@ -13,7 +13,7 @@ import datetime
 import ipaddress
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import accumulate
 
 from .context import Cues
@@ -192,12 +192,13 @@ _SSN_CUES = frozenset([None, "SSN", "NUMBER", "NPWP"])
 _NANP_RE = re.compile(r"^1?[2-9]\d{2}[2-9]\d{6}$")
 
 
-def _bare_phone(raw: str, digits: str, spoken: bool) -> Candidate | None:
+def _bare_phone(raw: str, digits: str, spoken: Callable[[], bool]) -> Candidate | None:
     """A phone with no cue before it (or only "number"), from its shape alone.
 
     A Singapore mobile (8 digits from 8 or 9) is rarely anything else; a US number
     when written in its own format ("(415) 555-2671": the 555 range phonenumbers
-    rejects) or read out digit by digit ("three one two five five five ...").
+    rejects) or read out digit by digit ("three one two five five five ..."): ``spoken``
+    tells, asked only then.
     """
     n = len(digits)
     if n == 8 and digits[0] in "89" and "." not in raw and phone_ok(raw, ("SG",)):
@@ -205,7 +206,7 @@ def _bare_phone(raw: str, digits: str, spoken: bool) -> Candidate | None:
     if n in (10, 11) and _NANP_RE.match(digits):
         if len(raw) > n and _US_FMT_RE.match(raw) and "." not in raw:
             return (0, 0, "PHONE_NUMBER", 0.8)
-        if spoken and phone_ok(raw, ("US",)):
+        if spoken() and phone_ok(raw, ("US",)):
             return (0, 0, "PHONE_NUMBER", 0.75)
     return None
 
@@ -274,10 +275,7 @@ def numbers(
                 pieces.append((m.start(), m.start() + len(run), digits))
             if len(digits) < 3:
                 continue
-        s, e = offsets.span(m.start(), m.start() + len(run))
-        found_in = _Run(
-            text, run, m.start(), (groups, digits), cues, regions, e - s != len(run), codes=codes
-        )
+        found_in = _Run(text, run, m.start(), (groups, digits), cues, regions, offsets, codes=codes)
         if len(groups) == 1:  # what _classify_run comes down to, without a generator
             found = found_in.window(0, 1)
             if found is not None:
@@ -285,7 +283,8 @@ def numbers(
             continue
         yield from _classify_run(found_in, 0, len(groups))
     if len(pieces) > 1:
-        yield from _card_in_pieces(text, pieces, cues)
+        if sum(len(p[2]) for p in pieces) >= 13:  # (what a card has, at the least)
+            yield from _card_in_pieces(text, pieces, cues)
         if len(pieces) > 2 and cues.has("SSN"):
             yield from _ssn_in_pieces(text, pieces, cues)
 
@@ -371,10 +370,10 @@ def _cue_between(cues: Cues, start: int, end: int) -> bool:
 class _Run:
     """One run of digit groups ("4111 1111 1111 1111 12 25"), and what every window of
     it (a slice of its groups) shares: the text around it, the cues, the phone regions,
-    whether it was read out in words, and the windows classified so far."""
+    the offset map (was it read out in words?), and the windows classified so far."""
 
-    __slots__ = ("base", "codes", "counts", "cues", "digits", "groups", "memo", "regions")
-    __slots__ += ("run", "spoken", "text")
+    __slots__ = ("base", "codes", "counts", "cues", "digits", "groups", "memo", "offsets")
+    __slots__ += ("regions", "run", "text")
 
     def __init__(
         self,
@@ -384,7 +383,7 @@ class _Run:
         split: tuple[list[tuple[int, int]], str],
         cues: Cues,
         regions: tuple[str, ...],
-        spoken: bool,
+        offsets: OffsetMap,
         *,
         codes: bool,
     ) -> None:
@@ -392,13 +391,19 @@ class _Run:
         ``codes``: may a window of 3 to 5 digits be a CVV or a code (see :meth:`window`)?"""
         self.text, self.run, self.base = text, run, base
         groups, digits = self.groups, self.digits = split
-        self.cues, self.regions, self.spoken, self.codes = cues, regions, spoken, codes
+        self.cues, self.regions, self.offsets, self.codes = cues, regions, offsets, codes
         self.memo: dict[tuple[int, int], Candidate | None] = {}
         # digits in groups[:k], for each k: groups[i:j] is a slice of ``digits``
         if len(groups) == 1:
             self.counts = [0, len(digits)]
         else:
             self.counts = [0, *accumulate([b - a for a, b in groups])]
+
+    def spoken(self) -> bool:
+        """Was the run read out in words (its span in the original text has another length)?
+        Asked only of the few runs whose answer depends on it."""
+        s, e = self.offsets.span(self.base, self.base + len(self.run))
+        return e - s != len(self.run)
 
     def window(self, i: int, j: int) -> Candidate | None:
         """The candidate for groups[i:j] (memoised: a run's windows are tried again when
