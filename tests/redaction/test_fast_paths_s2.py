@@ -157,3 +157,14 @@ def test_password_stems_agree_with_their_search() -> None:
     for _ in range(20000):
         low = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 8)))
         assert recognizers._may_name_password(low) == (stems.search(low) is not None)
+
+
+def test_split_groups_matches_the_digit_runs() -> None:
+    rng = random.Random(5)
+    pieces = ["1", "23", "456", "7890", " ", "-", ".", "/", "(+62)", "(0)", "+", ", ", " uh "]
+    pieces += ["\u2026", "\u0663\u0664", "a"]
+    for _ in range(20000):
+        run = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 10)))
+        spans = [m.span() for m in re.finditer(r"\d+", run)]
+        digits = "".join(run[a:b] for a, b in spans)
+        assert recognizers._split_groups(run) == (spans, digits)

@@ -102,7 +102,7 @@ NUM_RUN_RE = re.compile(
     rf"(?:(?<=\+)\s?{_DIGIT_GROUP}|(?<=\()\+?\d{{1,5}}\)(?:\s?\d+)?|(?<=\d)\d*)"
     rf"(?:(?:[ .\-/–]|, | - | \. | ?(?:\.{{2,3}}|…|–|—) ?|,? {_FILLER}[,.]? ){_DIGIT_GROUP})*"
 )
-_GROUP_RE = re.compile(r"\d+")
+_GROUP_RE = re.compile(r"(\d+)")  # (captured: a split keeps the groups)
 _SSN_FMT_RE = re.compile(r"^\d{3}([ -])\d{2}\1\d{4}$")
 _US_FMT_RE = re.compile(r"^(?:\+?1[ .-]?)?\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}$")
 _THOUSANDS_RE = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
@@ -269,8 +269,7 @@ def numbers(
                 continue
             groups, digits = [(0, len(run))], run
         else:
-            groups = [(g.start(), g.end()) for g in _GROUP_RE.finditer(run)]
-            digits = "".join([run[a:b] for a, b in groups])
+            groups, digits = _split_groups(run)
             if _PIECE_RE.match(run):
                 pieces.append((m.start(), m.start() + len(run), digits))
             if len(digits) < 3:
@@ -287,6 +286,20 @@ def numbers(
             yield from _card_in_pieces(text, pieces, cues)
         if len(pieces) > 2 and cues.has("SSN"):
             yield from _ssn_in_pieces(text, pieces, cues)
+
+
+def _split_groups(run: str) -> tuple[list[tuple[int, int]], str]:
+    """The spans of the digit groups of ``run``, and the groups joined: from one C-level
+    split (the groups at the odd places, the text between them at the even ones), not a
+    match object a group."""
+    parts = _GROUP_RE.split(run)
+    groups = []
+    pos = len(parts[0])
+    for k in range(1, len(parts), 2):
+        end = pos + len(parts[k])
+        groups.append((pos, end))
+        pos = end + len(parts[k + 1])
+    return groups, "".join(parts[1::2])
 
 
 # A piece of a card read out in parts: "first four are 4883" ... "then 0906 7171".
