@@ -247,11 +247,10 @@ def has_number(text: str) -> bool:
     return _HAS_NUMBER_RE.search(text) is not None
 
 
-# Cue categories under which a window of fewer than 6 digits can be anything (a CVV or a
-# one-time code): without one of them in the text, such a window is never classified.
-_CODE_CUES = frozenset(["CVV", "SECRET", "SECCODE"])
-# The cues under which classify_digits finds anything in 6 digits or fewer.
+# The cues under which classify_digits finds anything in 6 digits or fewer; a window takes
+# one only when the text holds one of them, or a "security code" (read as a CVV or a code).
 _SHORT_CUES = frozenset(["CVV", "SECRET", "ACCOUNT", "PASSPORT"])
+_SHORT_CUE_CATS = _SHORT_CUES | {"SECCODE"}
 
 
 def numbers(
@@ -259,13 +258,13 @@ def numbers(
 ) -> Iterator[Candidate]:
     """Numbers of ``text``; ``offsets`` (from :func:`normalise`) tells runs read out in words."""
     pieces: list[tuple[int, int, str]] = []  # plain digit groups, for cards read in pieces
-    codes = not _CODE_CUES.isdisjoint(cues.cats)
+    short = not _SHORT_CUE_CATS.isdisjoint(cues.cats)  # may 6 digits or fewer be anything?
     for m in NUM_RUN_RE.finditer(text):
         run = m.group().rstrip(" .-/")
         if run.isdecimal():  # one group (most runs): no regex needed to split it
             if 2 <= len(run) <= 6:  # what _PIECE_RE accepts of a single group
                 pieces.append((m.start(), m.start() + len(run), run))
-            if len(run) < 3 or (len(run) < 6 and not codes):  # (see _Run.window)
+            if len(run) < 3 or (len(run) <= 6 and not short):  # (see _Run.window)
                 continue
             groups, digits = [(0, len(run))], run
         else:
@@ -274,7 +273,7 @@ def numbers(
                 pieces.append((m.start(), m.start() + len(run), digits))
             if len(digits) < 3:
                 continue
-        found_in = _Run(text, run, m.start(), (groups, digits), cues, regions, offsets, codes=codes)
+        found_in = _Run(text, run, m.start(), (groups, digits), cues, regions, offsets, short=short)
         if len(groups) == 1:  # what _classify_run comes down to, without a generator
             found = found_in.window(0, 1)
             if found is not None:
@@ -385,8 +384,8 @@ class _Run:
     it (a slice of its groups) shares: the text around it, the cues, the phone regions,
     the offset map (was it read out in words?), and the windows classified so far."""
 
-    __slots__ = ("base", "codes", "counts", "cues", "digits", "groups", "memo", "offsets")
-    __slots__ += ("regions", "run", "text")
+    __slots__ = ("base", "counts", "cues", "digits", "groups", "memo", "offsets", "regions")
+    __slots__ += ("run", "short", "text")
 
     def __init__(
         self,
@@ -398,13 +397,13 @@ class _Run:
         regions: tuple[str, ...],
         offsets: OffsetMap,
         *,
-        codes: bool,
+        short: bool,
     ) -> None:
         """``split``: the run's groups (spans in ``run``) and its digits (the groups joined);
-        ``codes``: may a window of 3 to 5 digits be a CVV or a code (see :meth:`window`)?"""
+        ``short``: may a window of 6 digits or fewer be anything (see :data:`_SHORT_CUES`)?"""
         self.text, self.run, self.base = text, run, base
         groups, digits = self.groups, self.digits = split
-        self.cues, self.regions, self.offsets, self.codes = cues, regions, offsets, codes
+        self.cues, self.regions, self.offsets, self.short = cues, regions, offsets, short
         self.memo: dict[tuple[int, int], Candidate | None] = {}
         # digits in groups[:k], for each k: groups[i:j] is a slice of ``digits``
         if len(groups) == 1:
@@ -425,8 +424,8 @@ class _Run:
         if key in self.memo:
             return self.memo[key]
         n = self.counts[j] - self.counts[i]
-        # under 3 digits nothing; under 6, only a CVV or a code (see classify_digits)
-        result = _window(self, i, j) if n >= 6 or (n >= 3 and self.codes) else None
+        # under 3 digits nothing; up to 6, only under a cue of _SHORT_CUES
+        result = _window(self, i, j) if n > 6 or (n >= 3 and self.short) else None
         self.memo[key] = result
         return result
 
