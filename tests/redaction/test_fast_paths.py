@@ -69,7 +69,39 @@ def test_trigger_locator_agrees_with_trigger_search() -> None:
         for pos in range(0, len(text), 7):
             a = names.TRIGGER_RE.search(text, pos)
             b = names.next_trigger(text, text.lower(), pos)
-            assert (a and a.span()) == (b and b.span())
+            assert (a and a.span()) == (b and (b[0].start(), b[1].end()))
+
+
+_CUED = [
+    "my wife is nur aisyah binti rahmat, my son James, istri saya bernama Rina Wati",
+    "i'm goh chee keong g o h, this is rina from support, It's Siobhan here",
+    "nama sesuai ktp saya: Budi Santoso; name as per my passport is Tan Wei Ling",
+    "the cardholder name is A. Smith, a/n Sdr. Joko, spelled b-u-d-i, mbak rina: ok",
+    "thanks Declan. hi, I'm Tobias. saya sendiri, Pak: Rajesh s/o Kumaran is here",
+]
+
+
+def test_cue_in_two_steps_gives_the_trigger_match() -> None:
+    rng = random.Random(7)
+    words = " ".join(_CUED + SAMPLES).split()
+    texts = [*_CUED, *(" ".join(rng.choice(words) for _ in range(12)) for _ in range(300))]
+    keys = ("title", "strong", "weak")
+    for text in [*texts, *(t.upper() for t in texts), *(t.title() for t in texts)]:
+        low = text.lower()
+        for pos in range(0, len(text), 3):
+            a = names.TRIGGER_RE.search(text, pos)
+            b = names._next_cue(text, low, pos)
+            if a is None or b is None:
+                assert a is b
+                continue
+            cue, name = b
+            assert [a.span(k) for k in (0, *keys, "name")] == [
+                (cue.start(), name.end()),
+                *(cue.span(k) for k in keys),
+                name.span("name"),
+            ]
+            assert a.group("name") == name.group("name")
+            assert [(a.group(k) or "").lower() for k in keys] == [cue.group(k) or "" for k in keys]
 
 
 def test_spoken_fast_path_matches_ignorecase() -> None:

@@ -22,6 +22,7 @@ from .names import (
     CAP_RUN_RE,
     GREETINGS,
     NOT_NAME,
+    Trigger,
     given_names,
     is_kin,
     kin_extent,
@@ -1364,19 +1365,20 @@ def _spelling(text: str, start: int) -> bool:
     return _SPELLING_RE.search(text, max(0, start - 12), start) is not None
 
 
-def _weak_name(text: str, m: re.Match[str], words: list[re.Match[str]], tokens: list[str]) -> int:
+def _weak_name(text: str, m: Trigger, words: list[re.Match[str]], tokens: list[str]) -> int:
     """Words of a name after a weak trigger that the name lists alone did not accept."""
+    cue, m_name = m
     family = surnames()
     first = tokens[0]
     low = first.lower().removesuffix("'s")
     if low in NOT_NAME or low in FUNCTION_WORDS or len(low) < 2:
         return 0
-    after = text[m.start("name") + words[0].end() :]
+    after = text[m_name.start("name") + words[0].end() :]
     if first[0].isupper():
         # "this is Declan from ...", "It's Siobhan here", "Saya Sutrisno Nasution"
         if _INTRO_TAIL_RE.match(after) or (len(tokens) > 1 and tokens[1].lower() in family):
             return name_extent(tokens, "title")
-        trigger = _SPACES_RE.sub(" ", m.group("weak").lower())
+        trigger = _SPACES_RE.sub(" ", cue.group("weak").lower())
         if trigger in GREETINGS and _CLOSE_TAIL_RE.match(after):
             return name_extent(tokens, "title")
         if (
@@ -1388,7 +1390,7 @@ def _weak_name(text: str, m: re.Match[str], words: list[re.Match[str]], tokens: 
         return 0
     # lower-case ASR: "this is rina from ...", "thanks rina", "it's sarah tan"
     if low in given_names() and low not in AMBIGUOUS:
-        trigger = _SPACES_RE.sub(" ", m.group("weak").lower())
+        trigger = _SPACES_RE.sub(" ", cue.group("weak").lower())
         if _INTRO_TAIL_RE.match(after) or (trigger in GREETINGS and _CLOSE_TAIL_RE.match(after)):
             return name_extent(tokens, "strong")
         if len(tokens) > 1 and _surname_word(tokens[1].lower()):
@@ -1490,18 +1492,19 @@ def people(text: str) -> Iterator[Candidate]:
     lowered = text.lower() if text.isascii() else None
     spelled = may_spell(text)
     while (m := next_trigger(text, lowered, pos, spelled)) is not None:
-        strength = "title" if m.group("title") else "strong" if m.group("strong") else "weak"
-        kin = strength == "title" and is_kin(m.group("title"))
-        name_start = m.start("name")
+        cue, name = m  # cue words perhaps lower-cased: read them only in lower case
+        strength = "title" if cue.group("title") else "strong" if cue.group("strong") else "weak"
+        kin = strength == "title" and is_kin(cue.group("title"))
+        name_start = name.start("name")
         unlisted = 0
         if strength == "weak" and text[name_start].islower():
             first = _WORD_RE.match(text, name_start)
             if first is None or first.group().lower() not in given:
-                unlisted = unlisted_then_surname(m.group("weak"), m.group("name"))
+                unlisted = unlisted_then_surname(cue.group("weak"), name.group("name"))
                 if not unlisted:
                     pos = _past(pos, name_start)  # "for example", "saya mau": no name here
                     continue
-        words = list(_WORD_RE.finditer(m.group("name")))
+        words = list(_WORD_RE.finditer(name.group("name")))
         tokens = [w.group() for w in words]
         count = unlisted or name_extent(tokens, strength)
         if not count and strength == "weak" and tokens:
@@ -1511,7 +1514,7 @@ def people(text: str) -> Iterator[Candidate]:
             count = kin_extent(tokens, count) if kin_name(tokens, text, after) else 0
         if count and _spelling(text, name_start):
             count = 0
-        if count and strength == "title" and not kin and "," in text[m.start() : name_start]:
+        if count and strength == "title" and not kin and "," in text[cue.start() : name_start]:
             count = 0  # "makasih kak, WA juga aktif": the title closed the clause
         if count:
             end = _name_end(text, name_start, name_start + words[count - 1].end())
