@@ -461,11 +461,12 @@ _CN_NAME = (  # grouped by first letter: one test rejects a group (see spoken.by
 # cue then, so a lower-case surname that is not a given name can open the name. One
 # alternative, the look-ahead written once: the same matches as one alternative per cue
 # (tried in the same order), in a sixteenth of the compiled pattern.
-_CN_INTRO = "(?:" + "|".join(
-    (r"i'?m", r"i\s+am", r"this\s+is", r"it'?s", "saya", "aku", "sy", "ini",
-     "dengan", r"with", "sama", r"call\s+me", r"speaking\s+with",
-     r"you'?re\s+speaking\s+with", r"berbicara\s+dengan", r"bicara\s+dengan")
-) + f"){_CN_NAME}"  # fmt: skip
+_CN_CUES = (
+    r"i'?m", r"i\s+am", r"this\s+is", r"it'?s", "saya", "aku", "sy", "ini", "dengan", r"with",
+    "sama", r"call\s+me", r"speaking\s+with", r"you'?re\s+speaking\s+with",
+    r"berbicara\s+dengan", r"bicara\s+dengan",
+)  # fmt: skip
+_CN_INTRO = f"(?:{'|'.join(_CN_CUES)}){_CN_NAME}"
 # Relatives and roles named with "is" ("my wife is nur aisyah ...", "the director is Rajesh
 # s/o Kumaran", "istri saya bernama ..."): the word after is a name when it opens like one.
 _KIN = (
@@ -577,8 +578,8 @@ CAP_RUN_RE = re.compile(
 )
 
 
-# Where a trigger word could start, in lower-cased ASCII text: every place TRIGGER_RE
-# matches, and a few more. Case-sensitive, so several times faster than the (?i:) parts.
+# The cue patterns rewritten for speed: alternatives grouped by first letter (TRIGGER_RE),
+# lower-cased and case-sensitive (_CUE_LOW_RE), factored into a tree (_TRIGGER_START_RE).
 def _alternatives(pattern: str) -> list[str]:
     """The top-level alternatives of ``(?i:a|b|...)``."""
     body, depth, out, cur = pattern.removeprefix("(?i:")[:-1], 0, [], ""
@@ -596,18 +597,38 @@ def _alternatives(pattern: str) -> list[str]:
     return [*out, cur]
 
 
-def _by_first_char(patterns: list[str]) -> str:
-    """The alternatives grouped by their (literal, lower-case) first character: the engine
-    rejects a whole group with one test. Order within a group is kept, though here only
-    *where* a match can start matters. One that opens with a group is kept whole."""
-    whole = [alt.lower() for alt in patterns if alt.startswith("(?:")]
-    groups: dict[str, list[str]] = {}
+_QUANTIFIERS = ("?", "*", "+", "{")
+_SPACE_ATOMS = (r"\s+", r"\s*")
+
+
+def _first_atom(pattern: str) -> str | None:
+    """The literal character (or ``\\s+``, ``\\s*``) ``pattern`` opens with, when no
+    quantifier follows it; else None."""
+    for atom in _SPACE_ATOMS:
+        if pattern.startswith(atom):
+            return atom if pattern[3:4] not in _QUANTIFIERS else None
+    if not pattern or pattern[0] in "\\.()[]{}|?*+^$" or pattern[1:2] in _QUANTIFIERS:
+        return None
+    return pattern[0]
+
+
+def _factored(patterns: list[str]) -> str:
+    """The alternatives as a tree on their common opening characters ("my\\s+name",
+    "my\\s+wife": "m(?:y(?:\\s+(?:name|wife)))"): the engine rejects a whole branch with
+    one test. Their order changes, so only *where* a match can start is kept."""
+    branches: dict[str, list[str]] = {}
+    whole: list[str] = []
     for alt in patterns:
-        if alt.startswith("(?:"):
-            continue
-        assert alt[:1].isalpha() and alt[1:2] not in ("?", "*", "+", "{"), alt
-        groups.setdefault(alt[0].lower(), []).append(alt[1:].lower())
-    return "|".join([*whole, *(f"{c}(?:{'|'.join(rests)})" for c, rests in groups.items())])
+        atom = _first_atom(alt)
+        if atom is None:
+            whole.append(alt)
+        else:
+            branches.setdefault(atom, []).append(alt[len(atom) :])
+    tree = (
+        f"{atom}{rests[0]}" if len(rests) == 1 else f"{atom}(?:{_factored(rests)})"
+        for atom, rests in branches.items()
+    )
+    return "|".join([*whole, *tree])
 
 
 def _grouped(pattern: str) -> str:
@@ -661,20 +682,29 @@ _CUE_LOW_RE = re.compile(
 _NAME_AFTER_CUE_RE = re.compile(rf"{_AFTER_CUE}(?P<name>{_NAME})")
 
 
+# Each Chinese-name cue is a weak cue too: where it starts, the weak cue starts.
+assert set(_CN_CUES) <= set(_alternatives(WEAK))
+_CUE_ALTERNATIVES = [
+    cue
+    for cue in (*_alternatives(TITLE), *_alternatives(STRONG), *_alternatives(WEAK))
+    if cue != _CN_INTRO
+]
+
+
 # A cue and its name: two matches, or one TRIGGER_RE (or _ECHO_RE) match twice. The cue
 # groups ("title", "strong", "weak") may come from the lower-cased text: every reader
 # lower-cases them (or matches them ignoring case) anyway.
 Trigger = tuple[re.Match[str], re.Match[str]]
 
 
+# Where a cue can start, in lower-cased ASCII text: every place _CUE_LOW_RE matches, and a
+# few more ("my card": of KIN only the words it opens with). Each cue with the look-ahead
+# for a name after it ("surname." is no cue), all in one tree (see _factored).
 _TRIGGER_START_RE = re.compile(
     r"(?<![\w])(?:"
-    + _by_first_char(
-        # of KIN only the words it opens with: where it starts is all this needs
+    + _factored(
         [
-            *_alternatives(TITLE),
-            *_alternatives(STRONG),
-            *_alternatives(WEAK),
+            *(f"{_lowered(cue)}(?={_lowered(_AFTER_CUE)}[a-z])" for cue in _CUE_ALTERNATIVES),
             *(rf"{det}\s" for det in _KIN_DETS),
             *_KIN_ID_WORDS,
         ]
