@@ -1407,10 +1407,10 @@ def _surname_word(low: str) -> bool:
 _LOWER_WORD_RE = re.compile(r"[a-z]+(?![\w'-])")
 
 
-def _lower_case_names(text: str) -> Iterator[Candidate]:
-    """A listed given name and a listed surname, in lower case, with no cue: "budi santoso"."""
-    hits = given_names().intersection(text.split())
-    for first in hits:  # usually none: one C-speed test
+def _lower_case_names(text: str, hits: set[str]) -> Iterator[Candidate]:
+    """A listed given name and a listed surname, in lower case, with no cue: "budi santoso".
+    ``hits``: the words of ``text`` (split on spaces) that are listed given names."""
+    for first in hits:
         if first in AMBIGUOUS or first in FUNCTION_WORDS or first in NOT_NAME:
             continue
         at = text.find(first + " ")
@@ -1522,8 +1522,11 @@ def people(text: str) -> Iterator[Candidate]:
             pos = end
         else:
             pos = _past(pos, name_start)
-    yield from _lower_case_names(text)
-    yield from _capitalised_names(text, given, family)
+    hits = given.intersection(text.split())
+    if hits:  # usually none: one C-speed test
+        yield from _lower_case_names(text, hits)
+    if not text.islower():  # every run of CAP_RUN_RE opens with a capital
+        yield from _capitalised_names(text, given, family)
 
 
 def _capitalised_names(
