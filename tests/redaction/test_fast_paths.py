@@ -78,6 +78,7 @@ _CUED = [
     "nama sesuai ktp saya: Budi Santoso; name as per my passport is Tan Wei Ling",
     "the cardholder name is A. Smith, a/n Sdr. Joko, spelled b-u-d-i, mbak rina: ok",
     "thanks Declan. hi, I'm Tobias. saya sendiri, Pak: Rajesh s/o Kumaran is here",
+    "kevin lim that's lim l i m, a. n. s i t i, my name is budi b u d i with Rina",
 ]
 
 
@@ -105,6 +106,10 @@ def test_cue_in_two_steps_gives_the_trigger_match() -> None:
             ]
             assert a.group("name") == name.group("name")
             assert [(a.group(k) or "").lower() for k in keys] == [cue.group(k) or "" for k in keys]
+        hints = names.spell_hints(text)
+        for pos in range(0, len(text), 2):  # the hints skip no spelled name
+            x, y = names.next_trigger(text, low, pos), names.next_trigger(text, low, pos, hints)
+            assert (x and (x[0].span(), x[1].span())) == (y and (y[0].span(), y[1].span()))
 
 
 def test_spoken_fast_path_matches_ignorecase() -> None:

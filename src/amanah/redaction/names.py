@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import cache
 from importlib import resources
 
@@ -713,29 +714,35 @@ _TRIGGER_START_RE = re.compile(
 )
 
 
-def next_trigger(text: str, low: str | None, pos: int, spelled: bool = True) -> Trigger | None:
+def next_trigger(
+    text: str, low: str | None, pos: int, hints: list[int] | None = None
+) -> Trigger | None:
     """``TRIGGER_RE.search(text, pos)``; ``low`` is ``text.lower()`` for ASCII text, else None.
 
     Only the places :data:`_TRIGGER_START_RE` finds in ``low`` can start a match,
     so the cue is tried there alone (see :data:`_CUE_LOW_RE`). A name spelled right after
-    it is said (:func:`_next_echo`) counts as a strong trigger too; ``spelled=False`` (from
-    :func:`may_spell`) says the text holds no letters said one by one.
+    it is said (:func:`_next_echo`) counts as a strong trigger too; ``hints`` (from
+    :func:`spell_hints`) says where letters said one by one can start (None: anywhere).
     """
     found = _next_cue(text, low, pos)
-    if not spelled:
-        return found
-    echo = _next_echo(text, pos, found[0].start() if found is not None else len(text))
+    end = found[0].start() if found is not None else len(text)
+    if hints is not None:
+        i = bisect_left(hints, pos - 1)
+        if i == len(hints) or hints[i] >= end:
+            return found  # no spelled run can start between pos - 1 and the cue
+    echo = _next_echo(text, pos, end)
     return (echo, echo) if echo is not None else found
 
 
-# Three letters said one by one: what every run of _LETTER_RUN_RE holds, in any window.
-_SPELLED_HINT_RE = re.compile(r"[\s,:][A-Za-z][\s.\-]{1,2}[A-Za-z][\s.\-]{1,2}[A-Za-z]")
+# Where a run of _LETTER_RUN_RE can start, in any window: the space before three letters
+# said one by one (one character long, so no place is hidden inside another match).
+_SPELL_START_RE = re.compile(r"[\s,:](?=[A-Za-z][\s.\-]{1,2}[A-Za-z][\s.\-]{1,2}[A-Za-z])")
 
 
-def may_spell(text: str) -> bool:
-    """Can ``text`` hold a spelled run (:func:`_next_echo`)? One scan of the whole text
-    instead of one per trigger, and most texts hold none."""
-    return _SPELLED_HINT_RE.search(text) is not None
+def spell_hints(text: str) -> list[int]:
+    """Where ``text`` may hold a spelled run (:func:`_next_echo`), in order: one scan of
+    the whole text instead of one per trigger, and most texts hold none."""
+    return [m.start() for m in _SPELL_START_RE.finditer(text)]
 
 
 def _next_cue(text: str, low: str | None, pos: int) -> Trigger | None:

@@ -27,9 +27,9 @@ from .names import (
     is_kin,
     kin_extent,
     kin_name,
-    may_spell,
     name_extent,
     next_trigger,
+    spell_hints,
     surnames,
     unlisted_then_surname,
 )
@@ -1490,8 +1490,8 @@ def people(text: str) -> Iterator[Candidate]:
     given, family = given_names(), surnames()
     pos = 0
     lowered = text.lower() if text.isascii() else None
-    spelled = may_spell(text)
-    while (m := next_trigger(text, lowered, pos, spelled)) is not None:
+    hints = spell_hints(text)
+    while (m := next_trigger(text, lowered, pos, hints)) is not None:
         cue, name = m  # cue words perhaps lower-cased: read them only in lower case
         strength = "title" if cue.group("title") else "strong" if cue.group("strong") else "weak"
         kin = strength == "title" and is_kin(cue.group("title"))
