@@ -742,7 +742,10 @@ _SPELL_START_RE = re.compile(r"[\s,:](?=[A-Za-z][\s.\-]{1,2}[A-Za-z][\s.\-]{1,2}
 def spell_hints(text: str) -> list[int]:
     """Where ``text`` may hold a spelled run (:func:`_next_echo`), in order: one scan of
     the whole text instead of one per trigger, and most texts hold none."""
-    return [m.start() for m in _SPELL_START_RE.finditer(text)]
+    first = _SPELL_START_RE.search(text)  # a search is cheaper than an empty finditer
+    if first is None:
+        return []
+    return [m.start() for m in _SPELL_START_RE.finditer(text, first.start())]
 
 
 def _next_cue(text: str, low: str | None, pos: int) -> Trigger | None:
