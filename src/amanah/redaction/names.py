@@ -700,9 +700,11 @@ Trigger = tuple[re.Match[str], re.Match[str]]
 
 # Where a cue can start, in lower-cased ASCII text: exactly where _CUE_LOW_RE matches (the
 # same cues and look-ahead; a Chinese-name cue starts where its weak cue does), its cues
-# in one tree (see _factored): a quick scan, and no place where the cue then fails.
+# in one tree (see _factored). It matches from the character before the cue, which no
+# word character can be (the look-behind of _CUE_LOW_RE): a pattern that opens with a
+# class lets the engine skip to the places it can start, instead of trying every one.
 _TRIGGER_START_RE = re.compile(
-    r"(?<![\w])(?:"
+    r"[^a-z0-9_](?:"
     + _factored([_lowered(cue) for cue in (*_CUE_ALTERNATIVES, *_alternatives(KIN))])
     + rf")(?={_lowered(_AFTER_CUE)}[a-z])"
 )
@@ -746,14 +748,17 @@ def _next_cue(text: str, low: str | None, pos: int) -> Trigger | None:
     if low is None:
         m = TRIGGER_RE.search(text, pos)
         return (m, m) if m is not None else None
-    while (start := _TRIGGER_START_RE.search(low, pos)) is not None:
-        cue = _CUE_LOW_RE.match(low, start.start())
-        if cue is not None:
-            name = _NAME_AFTER_CUE_RE.match(text, cue.end())
-            assert name is not None  # the look-ahead saw the letter it opens with
-            return cue, name
-        pos = start.start() + 1
-    return None
+    cue = _CUE_LOW_RE.match(low, 0) if pos == 0 else None  # no character before it
+    while cue is None:
+        before = _TRIGGER_START_RE.search(low, max(pos - 1, 0))
+        if before is None:
+            return None
+        pos = before.start() + 1
+        cue = _CUE_LOW_RE.match(low, pos)
+        pos += 1
+    name = _NAME_AFTER_CUE_RE.match(text, cue.end())
+    assert name is not None  # the look-ahead saw the letter it opens with
+    return cue, name
 
 
 # Letters said one by one that spell a word said just before them: "kevin lim that's lim
