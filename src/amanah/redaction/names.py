@@ -928,7 +928,7 @@ def name_extent(words: list[str], strength: str) -> int:
 def _join_patronyms(words: list[str]) -> tuple[list[str], list[int]] | None:
     """``words`` with each split "s/o" joined, and how many words each stands for."""
     # a pair opens with a one-letter "s", "d" or "a" after the first word: most names hold none
-    if len(words) < 4 or not any(w in _PATRONYM_FIRST for w in words[1:-1]) or _spelled(words):
+    if len(words) < 4 or _PATRONYM_FIRST.isdisjoint(words[1:-1]) or _spelled(words):
         return None
     merged: list[str] = []
     sizes: list[int] = []

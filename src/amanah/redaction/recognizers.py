@@ -1448,6 +1448,10 @@ _LEAD_WORDS = frozenset(
 )  # fmt: skip
 
 
+# Skipped at the start of a run of capitalised words: one set, one look-up.
+_BEFORE_NAME = FUNCTION_WORDS | NOT_NAME | _LEAD_WORDS
+
+
 def _opens_name(lows: list[str], i: int, given: frozenset[str], family: frozenset[str]) -> bool:
     """Does the i-th capitalised word start a name? A listed given name that is not also
     an everyday word; or one that is ("Grace", "Sri"), when another listed name follows it
@@ -1539,9 +1543,7 @@ def _capitalised_names(
             continue  # one word ("My", "Thanks"): a name only if listed and not also a word
         # skip the words before a name: "Is Jessica there?", "Customer Budi Santoso", "Oke Rina"
         k = 0
-        while k < len(lows) - 1 and (
-            lows[k] in FUNCTION_WORDS or lows[k] in NOT_NAME or lows[k] in _LEAD_WORDS
-        ):
+        while k < len(lows) - 1 and lows[k] in _BEFORE_NAME:
             k += 1
         if not _opens_name(lows, k, given, family) and not _after_lead(lows, k, given, family):
             continue
