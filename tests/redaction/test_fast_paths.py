@@ -162,3 +162,14 @@ def test_phone_cache_gives_the_validator_answer_and_holds_no_number() -> None:
         assert validators.phone_ok(raw, regions) is expected
         assert validators.phone_ok(raw, regions) is expected  # cached
     assert all(isinstance(k, bytes) and len(k) == 16 for k in validators._PHONE_CACHE)
+
+
+def test_lows_strip_like_each_word_alone() -> None:
+    rng = random.Random(3)
+    for _ in range(3000):
+        words = [
+            "".join(rng.choice("abcXYZ'-s") for _ in range(rng.randrange(1, 6)))
+            for _ in range(rng.randrange(1, 7))
+        ]
+        expected = [w.lower().strip("'-").removesuffix("'s") for w in words]
+        assert names._lows(words) == expected

@@ -25,6 +25,7 @@ def given_names() -> frozenset[str]:
     return _load("names_id.txt") | _load("names_en.txt")
 
 
+@cache
 def surnames() -> frozenset[str]:
     return _load("surnames.txt")
 
@@ -946,11 +947,20 @@ def _join_patronyms(words: list[str]) -> tuple[list[str], list[int]] | None:
     return (merged, sizes) if len(merged) < len(words) else None
 
 
+def _lows(words: list[str]) -> list[str]:
+    """``words`` (no spaces in them) in lower case, without a quote or hyphen at either
+    end or a possessive "'s": in one pass over all of them when none holds "'" or "-"."""
+    joined = " ".join(words).lower()
+    if "'" not in joined and "-" not in joined:
+        return joined.split(" ")
+    return [w.strip("'-").removesuffix("'s") for w in joined.split(" ")]
+
+
 def _extent(words: list[str], strength: str) -> int:
     if _spelled(words):  # spelled out after a name cue; after "saya", "for" it is anything
         return len(words) if strength != "weak" else 0
     given, family = given_names(), surnames()
-    lows = [w.lower().strip("'-").removesuffix("'s") for w in words]
+    lows = _lows(words)
     lower_ok = strength == "weak" and _lower_opening(lows, given, family)
     listed_0 = lows[0] in given or lows[0] in family
     lower_run = not words[0][0].isupper()  # ASR or chat: the whole name in lower case
