@@ -80,7 +80,47 @@ def test_trigger_locator_agrees_with_trigger_search() -> None:
         for pos in range(0, len(text), 7):
             a = names.TRIGGER_RE.search(text, pos)
             b = names.next_trigger(text, text.lower(), pos)
-            assert (a and a.span()) == (b and b.span())
+            assert (a and a.span()) == (b and (b[0].start(), b[1].end()))
+
+
+_CUED = [
+    "my wife is nur aisyah binti rahmat, my son James, istri saya bernama Rina Wati",
+    "i'm goh chee keong g o h, this is rina from support, It's Siobhan here",
+    "nama sesuai ktp saya: Budi Santoso; name as per my passport is Tan Wei Ling",
+    "the cardholder name is A. Smith, a/n Sdr. Joko, spelled b-u-d-i, mbak rina: ok",
+    "thanks Declan. hi, I'm Tobias. saya sendiri, Pak: Rajesh s/o Kumaran is here",
+    "kevin lim that's lim l i m, a. n. s i t i, my name is budi b u d i with Rina",
+]
+
+
+def test_cue_in_two_steps_gives_the_trigger_match() -> None:
+    rng = random.Random(7)
+    words = " ".join(_CUED + SAMPLES).split()
+    texts = [*_CUED, *(" ".join(rng.choice(words) for _ in range(12)) for _ in range(300))]
+    keys = ("title", "strong", "weak")
+    for text in [*texts, *(t.upper() for t in texts), *(t.title() for t in texts)]:
+        low = text.lower()
+        for pos in range(1, len(text)):  # the cue locator finds the places a cue matches
+            cue_here = names._CUE_LOW_RE.match(low, pos) is not None
+            assert (names._TRIGGER_START_RE.match(low, pos - 1) is not None) == cue_here
+        for pos in range(0, len(text), 3):
+            a = names.TRIGGER_RE.search(text, pos)
+            b = names._next_cue(text, low, pos)
+            if a is None or b is None:
+                assert a is b
+                continue
+            cue, name = b
+            assert [a.span(k) for k in (0, *keys, "name")] == [
+                (cue.start(), name.end()),
+                *(cue.span(k) for k in keys),
+                name.span("name"),
+            ]
+            assert a.group("name") == name.group("name")
+            assert [(a.group(k) or "").lower() for k in keys] == [cue.group(k) or "" for k in keys]
+        hints = names.spell_hints(text)
+        for pos in range(0, len(text), 2):  # the hints skip no spelled name
+            x, y = names.next_trigger(text, low, pos), names.next_trigger(text, low, pos, hints)
+            assert (x and (x[0].span(), x[1].span())) == (y and (y[0].span(), y[1].span()))
 
 
 def test_spoken_fast_path_matches_ignorecase() -> None:
@@ -166,3 +206,14 @@ def test_street_words_at_the_street_positions() -> None:
         at = [m.start() for m in ad._STREET_ANY_LOW_RE.finditer(text.lower())]
         for regex in (ad._STREET_WORD_RE, ad._STREET_WORD_LOW_RE):
             assert _spans(ad._street_words(regex, text, at)) == _spans(regex.finditer(text))
+
+
+def test_lows_strip_like_each_word_alone() -> None:
+    rng = random.Random(3)
+    for _ in range(3000):
+        words = [
+            "".join(rng.choice("abcXYZ'-s") for _ in range(rng.randrange(1, 6)))
+            for _ in range(rng.randrange(1, 7))
+        ]
+        expected = [w.lower().strip("'-").removesuffix("'s") for w in words]
+        assert names._lows(words) == expected

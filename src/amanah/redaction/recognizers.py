@@ -23,14 +23,15 @@ from .names import (
     CAP_RUN_RE,
     GREETINGS,
     NOT_NAME,
+    Trigger,
     echo_pairs,
     given_names,
     is_kin,
     kin_extent,
     kin_name,
-    may_spell,
     name_extent,
     next_trigger,
+    spell_hints,
     surnames,
     unlisted_then_surname,
 )
@@ -1627,19 +1628,20 @@ def _spelling(text: str, start: int) -> bool:
     return _SPELLING_RE.search(text, max(0, start - 12), start) is not None
 
 
-def _weak_name(text: str, m: re.Match[str], words: list[re.Match[str]], tokens: list[str]) -> int:
+def _weak_name(text: str, m: Trigger, words: list[re.Match[str]], tokens: list[str]) -> int:
     """Words of a name after a weak trigger that the name lists alone did not accept."""
+    cue, m_name = m
     family = surnames()
     first = tokens[0]
     low = first.lower().removesuffix("'s")
     if low in NOT_NAME or low in FUNCTION_WORDS or len(low) < 2:
         return 0
-    after = text[m.start("name") + words[0].end() :]
+    after = text[m_name.start("name") + words[0].end() :]
     if first[0].isupper():
         # "this is Declan from ...", "It's Siobhan here", "Saya Sutrisno Nasution"
         if _INTRO_TAIL_RE.match(after) or (len(tokens) > 1 and tokens[1].lower() in family):
             return name_extent(tokens, "title")
-        trigger = _SPACES_RE.sub(" ", m.group("weak").lower())
+        trigger = _SPACES_RE.sub(" ", cue.group("weak").lower())
         if trigger in GREETINGS and _CLOSE_TAIL_RE.match(after):
             return name_extent(tokens, "title")
         if (
@@ -1651,7 +1653,7 @@ def _weak_name(text: str, m: re.Match[str], words: list[re.Match[str]], tokens: 
         return 0
     # lower-case ASR: "this is rina from ...", "thanks rina", "it's sarah tan"
     if low in given_names() and low not in AMBIGUOUS:
-        trigger = _SPACES_RE.sub(" ", m.group("weak").lower())
+        trigger = _SPACES_RE.sub(" ", cue.group("weak").lower())
         if _INTRO_TAIL_RE.match(after) or (trigger in GREETINGS and _CLOSE_TAIL_RE.match(after)):
             return name_extent(tokens, "strong")
         if len(tokens) > 1 and _surname_word(tokens[1].lower()):
@@ -1668,10 +1670,10 @@ def _surname_word(low: str) -> bool:
 _LOWER_WORD_RE = re.compile(r"[a-z]+(?![\w'-])")
 
 
-def _lower_case_names(text: str) -> Iterator[Candidate]:
-    """A listed given name and a listed surname, in lower case, with no cue: "budi santoso"."""
-    hits = given_names().intersection(text.split())
-    for first in hits:  # usually none: one C-speed test
+def _lower_case_names(text: str, hits: set[str]) -> Iterator[Candidate]:
+    """A listed given name and a listed surname, in lower case, with no cue: "budi santoso".
+    ``hits``: the words of ``text`` (split on spaces) that are listed given names."""
+    for first in hits:
         if first in AMBIGUOUS or first in FUNCTION_WORDS or first in NOT_NAME:
             continue
         at = text.find(first + " ")
@@ -1709,6 +1711,10 @@ _LEAD_WORDS = frozenset(
 )  # fmt: skip
 
 
+# Skipped at the start of a run of capitalised words: one set, one look-up.
+_BEFORE_NAME = FUNCTION_WORDS | NOT_NAME | _LEAD_WORDS
+
+
 def _opens_name(lows: list[str], i: int, given: frozenset[str], family: frozenset[str]) -> bool:
     """Does the i-th capitalised word start a name? A listed given name that is not also
     an everyday word; or one that is ("Grace", "Sri"), when another listed name follows it
@@ -1741,13 +1747,15 @@ def _after_lead(lows: list[str], k: int, given: frozenset[str], family: frozense
 
 
 def _unlisted_after(
-    m: re.Match[str], first: str, given: frozenset[str], family: frozenset[str]
+    text: str, cue: re.Match[str], first: str, given: frozenset[str], family: frozenset[str]
 ) -> bool:
     """An unlisted word after a cue that names someone only before a listed name: a lower-case
     "dr" is chat for "dari" too ("sy Yohanes dr Kupang"), "is under" files things too ("it's
-    under Settings")."""
-    cue = m.group("title") or m.group("strong")  # ("under": after "is", "booked", ...)
-    if cue != "dr" and (len(cue) != 5 or cue.lower() != "under"):
+    under Settings"). ``cue`` may have matched the lower-cased text: its words are read from
+    ``text``, where "Dr" and "dr" differ."""
+    group = "title" if cue.group("title") else "strong"  # ("under": after "is", "booked"...)
+    said = text[cue.start(group) : cue.end(group)]
+    if said != "dr" and (len(said) != 5 or said.lower() != "under"):
         return False
     low = first.lower().removesuffix("'s")
     return low not in given and low not in family
@@ -1789,20 +1797,21 @@ def people(text: str) -> Iterator[Candidate]:
     given, family = given_names(), surnames()
     pos = 0
     lowered = text.lower() if text.isascii() else None
-    spelled = may_spell(text)
-    while (m := next_trigger(text, lowered, pos, spelled)) is not None:
-        strength = "title" if m.group("title") else "strong" if m.group("strong") else "weak"
-        kin = strength == "title" and is_kin(m.group("title"))
-        name_start = m.start("name")
+    hints = spell_hints(text)
+    while (m := next_trigger(text, lowered, pos, hints)) is not None:
+        cue, name = m  # cue words perhaps lower-cased: read them only in lower case
+        strength = "title" if cue.group("title") else "strong" if cue.group("strong") else "weak"
+        kin = strength == "title" and is_kin(cue.group("title"))
+        name_start = name.start("name")
         unlisted = 0
         if strength == "weak" and text[name_start].islower():
             first = _WORD_RE.match(text, name_start)
             if first is None or first.group().lower() not in given:
-                unlisted = unlisted_then_surname(m.group("weak"), m.group("name"))
+                unlisted = unlisted_then_surname(cue.group("weak"), name.group("name"))
                 if not unlisted:
                     pos = _past(pos, name_start)  # "for example", "saya mau": no name here
                     continue
-        words = list(_WORD_RE.finditer(m.group("name")))
+        words = list(_WORD_RE.finditer(name.group("name")))
         tokens = [w.group() for w in words]
         count = unlisted or name_extent(tokens, strength)
         if not count and strength == "weak" and tokens:
@@ -1812,9 +1821,9 @@ def people(text: str) -> Iterator[Candidate]:
             count = kin_extent(tokens, count) if kin_name(tokens, text, after) else 0
         if count and _spelling(text, name_start):
             count = 0
-        if count and strength != "weak" and _unlisted_after(m, tokens[0], given, family):
+        if count and strength != "weak" and _unlisted_after(text, cue, tokens[0], given, family):
             count = 0
-        if count and strength == "title" and not kin and "," in text[m.start() : name_start]:
+        if count and strength == "title" and not kin and "," in text[cue.start() : name_start]:
             count = 0  # "makasih kak, WA juga aktif": the title closed the clause
         if count and strength == "weak" and _organisation(text, name_start, tokens, count):
             count = 0  # "I work for Jennings Logistics", "it's with Chase"
@@ -1824,11 +1833,14 @@ def people(text: str) -> Iterator[Candidate]:
             pos = end
         else:
             pos = _past(pos, name_start)
-    if spelled:
+    if hints:
         for s, e in echo_pairs(text):
             yield (s, e, "PERSON", 0.7)  # below a password or email read out
-    yield from _lower_case_names(text)
-    yield from _capitalised_names(text, given, family)
+    hits = given.intersection(text.split())
+    if hits:  # usually none: one C-speed test
+        yield from _lower_case_names(text, hits)
+    if not text.islower():  # every run of CAP_RUN_RE opens with a capital
+        yield from _capitalised_names(text, given, family)
 
 
 _MONTH_ABBR = frozenset(
@@ -1868,9 +1880,7 @@ def _capitalised_names(
             continue  # "from 22 Dec to 5 Jan", "Jan 5": a month's abbreviation, not a name
         # skip the words before a name: "Is Jessica there?", "Customer Budi Santoso", "Oke Rina"
         k = 0
-        while k < len(lows) - 1 and (
-            lows[k] in FUNCTION_WORDS or lows[k] in NOT_NAME or lows[k] in _LEAD_WORDS
-        ):
+        while k < len(lows) - 1 and lows[k] in _BEFORE_NAME:
             k += 1
         if not _opens_name(lows, k, given, family) and not _after_lead(lows, k, given, family):
             continue
