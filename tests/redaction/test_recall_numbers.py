@@ -9,10 +9,7 @@ import pytest
 from amanah.redaction import analyze
 from amanah.redaction.spoken import normalise
 from amanah.redaction.streaming import redact_interaction
-
-
-def found(text: str) -> set[tuple[str, str]]:
-    return {(e.type, text[e.start : e.end]) for e in analyze(text)}
+from amanah.redaction.testing import found
 
 
 def types(text: str) -> set[str]:

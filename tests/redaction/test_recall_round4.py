@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from amanah.redaction import analyze
 from amanah.redaction.spoken import normalise
 from amanah.redaction.streaming import redact_interaction
+from amanah.redaction.testing import found as found_of
 
 MINE = frozenset(
     ["PHONE_NUMBER", "CREDIT_CARD", "CARD_CVV", "CARD_EXPIRY", "BANK_ACCOUNT", "US_SSN",
@@ -18,7 +18,7 @@ MINE = frozenset(
 
 
 def found(text: str) -> set[tuple[str, str]]:
-    return {(e.type, text[e.start : e.end]) for e in analyze(text) if e.type in MINE}
+    return found_of(text, MINE)
 
 
 @pytest.mark.parametrize(

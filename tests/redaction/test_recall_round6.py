@@ -8,16 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from amanah.redaction import analyze
 from amanah.redaction.streaming import redact_interaction
-
-
-def found(text: str) -> set[tuple[str, str]]:
-    return {(e.type, text[e.start : e.end]) for e in analyze(text)}
-
-
-def kinds(text: str) -> set[str]:
-    return {e.type for e in analyze(text)}
+from amanah.redaction.testing import found, kinds
 
 
 @pytest.mark.parametrize(

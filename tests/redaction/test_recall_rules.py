@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from amanah.redaction import analyze
 from amanah.redaction.spoken import number_chunks
-
-
-def found(text: str) -> set[tuple[str, str]]:
-    return {(e.type, text[e.start : e.end]) for e in analyze(text)}
+from amanah.redaction.testing import found
 
 
 @pytest.mark.parametrize(

@@ -7,10 +7,7 @@ import pytest
 
 from amanah.redaction import analyze
 from amanah.redaction.context import Cues
-
-
-def found(text: str) -> set[tuple[str, str]]:
-    return {(e.type, text[e.start : e.end]) for e in analyze(text)}
+from amanah.redaction.testing import found
 
 
 def covered(text: str, kind: str, value: str) -> bool:
