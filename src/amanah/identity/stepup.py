@@ -55,7 +55,8 @@ def authenticated(ctx: AuthContext | None) -> Iterator[AuthContext | None]:
         reset_context(token)
 
 
-def _from_contextvar(principal: Principal) -> AuthContext | None:
+def context_of(principal: Principal) -> AuthContext | None:
+    """The session bound to this request, if it is ``principal``'s (else None)."""
     ctx = current_context()
     if ctx is None or ctx.account_id != principal.id:
         return None
@@ -111,7 +112,7 @@ class IdentityInput:
         factory: sessionmaker[Session],
         config: IdentityConfig,
         *,
-        resolver: Callable[[Principal], AuthContext | None] = _from_contextvar,
+        resolver: Callable[[Principal], AuthContext | None] = context_of,
         clock: Clock = system_clock,
         unbound: Outcome = Outcome.DENY,
     ) -> None:

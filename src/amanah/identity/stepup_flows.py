@@ -19,7 +19,7 @@ from amanah.identity.notices import Notice
 from amanah.identity.proofs import FactorProofs
 from amanah.identity.session_flows import SessionFlows
 from amanah.identity.sessions import STEP_UP_FACTORS, AuthContext, require_fresh_factor
-from amanah.identity.stepup import IdentityInput, current_context, raise_requirement
+from amanah.identity.stepup import IdentityInput, context_of, raise_requirement
 
 
 class StepUpFlows(FactorProofs, SessionFlows):
@@ -44,8 +44,8 @@ class StepUpFlows(FactorProofs, SessionFlows):
         request (``stepup.bind_context``), used a second factor in the last
         ``stepup_minutes``. No such session (a service token) cannot step up: refused.
         Detection's officer desk asks this before lifting a containment."""
-        ctx = current_context()
-        if ctx is None or ctx.account_id != principal.id:
+        ctx = context_of(principal)
+        if ctx is None:
             raise StepUpRequired("a signed-in session with a recent second factor is required")
         self.require_fresh_factor(ctx)
 
