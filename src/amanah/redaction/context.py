@@ -45,6 +45,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:code|digit|digits|number|numbers) (?:on|at) the (?:back|reverse)"
         r"(?: of (?:the|my|your) card)?",
         r"back of (?:the|my|your) card",
+        # "the three on the back", "the four digits printed on the front"
+        r"(?:three|four) (?:(?:digits?|numbers?) )?(?:printed |written )?on the (?:back|front)",
         r"the (?:code|digits|numbers) on the back(?: of (?:the|my|your) card)?",
         r"(?:three|3)[- ]digit (?:security )?(?:code|number)",
         r"cid",

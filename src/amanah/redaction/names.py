@@ -133,6 +133,17 @@ NOT_NAME = frozenset(
         "customer",
         "service",
         "team",
+        # departments an agent answers for: "you're through to Billing, how can I help?"
+        "billing",
+        "sales",
+        "reservations",
+        "bookings",
+        "enquiries",
+        "inquiries",
+        "collections",
+        "complaints",
+        "accounts",
+        "helpdesk",
         "support",
         "thank",
         "thanks",
@@ -377,6 +388,7 @@ GREETINGS = frozenset(
         "terima kasih",
         "makasih",
         "hi",
+        "hiya",
         "hello",
         "halo",
         "hai",
@@ -532,7 +544,7 @@ STRONG = (
 WEAK = (
     r"(?i:saya\s+sendiri|aku\s+sendiri|sy\s+sendiri|this\s+is|it'?s|i\s+am|i'?m|sy|aq|gw|gua|dgn|utk|speaking\s+with|you'?re\s+speaking\s+with|"
     r"berbicara\s+dengan|bicara\s+dengan|dengan|saya|aku|gue|ini|thanks|thank\s+you|terima\s+kasih|"
-    r"hi|hello|halo|hai|hey|bye|makasih|dear|for|untuk|with|atas|sama|ke|"
+    r"hi|hiya|hello|halo|hai|hey|bye|you'?re\s+through\s+to|makasih|dear|for|untuk|with|atas|sama|ke|"
     r"spoke\s+(?:to|with)|speak\s+to|talked\s+to|call\s+me|regards|best\s+regards|salam|cheers|"
     r"sincerely|hormat\s+saya|panggilan|go(?:es)?\s+by|calls\s+me|known\s+as|"
     # a self-correction: "saya ucok eh maksudnya parlindungan hutapea", "I mean Jessica"

@@ -1604,7 +1604,8 @@ def _secrets(
 # -- people ------------------------------------------------------------------------------------
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\-]*")
 _INTRO_TAIL_RE = re.compile(
-    r"(?:\s+[A-Z][a-z]+){0,2}(?:\s+(?:from|here|speaking|calling|dari|di\s+sini|mau|ingin|pengen|mo|"
+    r"(?:\s+(?:[A-Z][a-z]+|de|van|von|da|del|di\s+(?=[A-Z]))){0,3}"
+    r"(?:\s+(?:from|here|speaking|calling|with|at\s+(?=[A-Z])|dari|di\s+sini|mau|ingin|pengen|mo|"
     r"nasabah|pemilik|pemegang|ada\s+yang|ada\s+yg|how\s+(?:can|may)|what\s+can)\b|,)"
 )
 # After a greeting or thanks: the word closes the clause ("thanks Rina", "hi Declan, ...").
@@ -1638,10 +1639,12 @@ def _weak_name(text: str, m: Trigger, words: list[re.Match[str]], tokens: list[s
         return 0
     after = text[m_name.start("name") + words[0].end() :]
     if first[0].isupper():
+        trigger = _SPACES_RE.sub(" ", cue.group("weak").lower())
+        if _not_weak_name(trigger, low, tokens, after):
+            return 0
         # "this is Declan from ...", "It's Siobhan here", "Saya Sutrisno Nasution"
         if _INTRO_TAIL_RE.match(after) or (len(tokens) > 1 and tokens[1].lower() in family):
             return name_extent(tokens, "title")
-        trigger = _SPACES_RE.sub(" ", cue.group("weak").lower())
         if trigger in GREETINGS and _CLOSE_TAIL_RE.match(after):
             return name_extent(tokens, "title")
         if (
@@ -1661,6 +1664,20 @@ def _weak_name(text: str, m: Trigger, words: list[re.Match[str]], tokens: list[s
         if trigger in _INTRODUCTIONS and _INTRO_END_RE.match(after):
             return name_extent(tokens, "strong")
     return 0
+
+
+# "for National Day", "it's Polish", "kirim ke Singapura, ...": a day, a language, a place
+_HOLIDAY_WORDS = frozenset(["day", "eve", "festival", "holiday", "week"])
+_LANGUAGE_RE = re.compile(r"(?:ish|ese|ian|ch)$")
+
+
+def _not_weak_name(trigger: str, low: str, tokens: list[str], after: str) -> bool:
+    """An unlisted capitalised word after a weak cue that the tail alone would take."""
+    if len(tokens) > 1 and tokens[1].lower() in _HOLIDAY_WORDS:
+        return True
+    if trigger in ("it's", "its", "it is") and _LANGUAGE_RE.search(low):
+        return low not in given_names()
+    return trigger == "ke" and after.startswith(",")
 
 
 def _surname_word(low: str) -> bool:
@@ -1868,6 +1885,21 @@ _STREET_AFTER_RE = re.compile(
 )
 
 
+_THE_BEFORE_RE = re.compile(r"(?<![\w])[Tt]he\s+$")
+_NOUN_AFTER_RE = re.compile(r"\s+(?!who\b|whose\b)[a-z]")
+_AMP_AFTER_RE = re.compile(r"\s*&\s*[A-Z]")
+
+
+def _brand(text: str, start: int, end: int) -> bool:
+    """Names used as a brand: "the Tommy Hilfiger one" (a noun after), or joined by "&"."""
+    if _AMP_AFTER_RE.match(text, end) or text[max(0, start - 3) : start].strip().endswith("&"):
+        return True
+    return (
+        _THE_BEFORE_RE.search(text, max(0, start - 5), start) is not None
+        and _NOUN_AFTER_RE.match(text, end) is not None
+    )
+
+
 def _capitalised_names(
     text: str, given: frozenset[str], family: frozenset[str]
 ) -> Iterator[Candidate]:
@@ -1903,4 +1935,6 @@ def _capitalised_names(
         end = _name_end(text, start, spans[k + count - 1][1])
         if _STREET_AFTER_RE.match(text, end) is not None:
             continue  # "Martin Luther King Jr. Blvd", "Sudirman Street": a street's name
+        if _brand(text, start, end):
+            continue  # "the Ralph Lauren shirt", "Marks & Spencer": a brand, not a person
         yield (start, end, "PERSON", 0.75 if count > 1 or lows[k] in family else 0.7)
