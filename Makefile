@@ -37,7 +37,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_redaction.py
 	$(BIN)/python benchmarks/bench_detection.py
 
-# Scores each labelled set of tests/data/redaction (corpus, dev2, dev3, heldout, heldout2-8) separately.
+# Scores each labelled set of tests/data/redaction (corpus, dev2, dev3, heldout, heldout2-8; heldout9 is kept blind) separately.
 eval-redaction: install
 	$(BIN)/python -m amanah.redaction.evaluate
 
