@@ -64,10 +64,9 @@ _END_RE = re.compile(r"[\s.,!…]*$")
 # Two digits said in words closing a turn ("middle two are eight two", "tengahnya dua satu"):
 # normalise leaves a run of fewer than three digits in words.
 _DIGIT_WORD = "|".join(sorted((w for w in DIGIT_WORDS if len(w) > 1), key=len, reverse=True))
-_WORD_PAIR_END_RE = re.compile(
-    rf"(?i)(?<![\w])(?:{_DIGIT_WORD})[\s,]+(?:{_DIGIT_WORD})(?=[\s.,!…]*$)"
-)
-_WORD_PAIR_RE = re.compile(rf"(?i)(?<![\w])(?:{_DIGIT_WORD})[\s,]+(?:{_DIGIT_WORD})(?![\w])")
+_WORD_PAIR = rf"(?i)(?<![\w])(?:{_DIGIT_WORD})[\s,]+(?:{_DIGIT_WORD})"
+_WORD_PAIR_END_RE = re.compile(_WORD_PAIR + r"(?=[\s.,!…]*$)")  # closing the turn
+_WORD_PAIR_RE = re.compile(_WORD_PAIR + r"(?![\w])")  # anywhere, as a whole
 # The place of a piece said before it: "and last four 3165", "middle two are 82".
 _PLACE_RE = re.compile(
     r"(?i)(?<![\w])(?:first|middle|next|last|final)\s+(?:two|three|four|five|six|2|3|4|5|6)"
