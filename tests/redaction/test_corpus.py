@@ -13,7 +13,10 @@ from amanah.redaction.evaluate import (
     Report,
     evaluate,
     format_report,
+    format_targets,
     main,
+    merged,
+    target_checks,
 )
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "redaction"
@@ -80,7 +83,7 @@ def test_cli_reports_each_corpus_separately(capsys: pytest.CaptureFixture[str]) 
     assert main([str(CORPUS), str(DEV2_CORPUS)]) == 0
     out = capsys.readouterr().out
     assert "== corpus.jsonl" in out and "== dev2.jsonl" in out
-    assert out.count("leak rate") == 2
+    assert out.count("PII chars unredacted") == 2
 
 
 def test_cli_never_lists_held_out_misses(
@@ -102,3 +105,30 @@ def test_cli_never_lists_held_out_misses(
     dev.write_text(json.dumps(row) + "\n", encoding="utf-8")
     assert main([str(dev), "--errors"]) == 0
     assert "secret-row-id" in capsys.readouterr().out
+
+
+def test_pooled_report_sums_the_sets() -> None:
+    one, two = evaluate(CORPUS), evaluate(DEV2_CORPUS)
+    pooled = merged([one, two])
+    assert pooled.utterances == one.utterances + two.utterances
+    assert pooled.micro.tp == one.micro.tp + two.micro.tp
+    assert pooled.pii_chars == one.pii_chars + two.pii_chars
+    assert pooled.by_type["PERSON"].fn == one.by_type["PERSON"].fn + two.by_type["PERSON"].fn
+    assert pooled.by_lang["id"].tp == one.by_lang["id"].tp + two.by_lang["id"].tp
+
+
+def test_target_checks_name_each_target_and_verdict() -> None:
+    report = Report(pii_chars=100, leaked_chars=2)
+    report.micro.tp, report.micro.fn = 99, 1
+    report.by_type["SECRET"].tp, report.by_type["SECRET"].fn = 9, 1
+    checks = {name: held for name, _, held in target_checks(report)}
+    assert checks["micro F1 >= 0.95"] and not checks["leak rate <= 0.01"]
+    assert not checks["recall SECRET >= 0.99"] and checks["recall ID_NIK >= 0.99"]
+    assert "MISS" in format_targets(report) and "PASS" in format_targets(report)
+
+
+def test_cli_prints_targets_and_pooled_sets(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([str(CORPUS), str(DEV2_CORPUS), str(DATA / "dev3.jsonl")]) == 0
+    out = capsys.readouterr().out
+    assert "== pooled: the 2 hand-written sets" in out
+    assert "Targets (issue 5) on corpus.jsonl" in out and "PASS" in out
