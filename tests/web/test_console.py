@@ -7,10 +7,12 @@ ASVS 5.0 items are named on each test; docs/asvs.md lists them.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from amanah.identity.testing import PASSWORD, SoftAuthenticator, totp_now
+from amanah.notify.sms import FileOutboxSms
 
 from .conftest import CSRF, SESSION, new_client, post, post_json, secret_on_page
 
@@ -151,6 +153,30 @@ def test_sign_in_with_password_and_totp_through_the_forms(enrolled, app, clock):
     post(siti.client, "/console/sign-in", username="siti", password=PASSWORD)
     replay = post(siti.client, "/console/sign-in/totp", code=totp_now(siti.totp_secret, clock, -1))
     assert replay.status_code == 401 and "The code is wrong" in replay.text
+
+
+def _last_sms_code(system) -> str:
+    outbox = FileOutboxSms(Path(system.settings.home) / "outbox" / "sms.jsonl")
+    return re.findall(r"\b\d{6}\b", outbox.messages()[-1]["text"])[0]
+
+
+def test_sms_code_enrols_then_signs_in_through_the_forms(browser, identity, system):
+    invite = identity.invite("wulan", "agent", display_name="Wulan")
+    post(browser, "/console/invitation", token=invite.token, password=PASSWORD, confirm=PASSWORD)
+    post(browser, "/console/sign-in", username="wulan", password=PASSWORD)
+    assert post(browser, "/console/enrol/sms/send", phone="+6281234567890").status_code == 200
+    assert post(browser, "/console/enrol/sms", code=_last_sms_code(system)).status_code == 200
+    post(browser, "/console/sign-out")
+    post(browser, "/console/sign-in", username="wulan", password=PASSWORD)
+    assert 'action="/console/sign-in/sms"' in browser.get("/console/sign-in/second-factor").text
+    assert post(browser, "/console/sign-in/sms/send").status_code in (200, 303)
+    signed = post(browser, "/console/sign-in/sms", code=_last_sms_code(system))
+    assert signed.status_code == 303 and signed.headers["location"] == "/console"
+
+
+def test_a_factor_the_console_does_not_know_is_not_found(browser):
+    assert post(browser, "/console/sign-in/fax", code="123456").status_code == 404
+    assert post(browser, "/console/reset/fax", code="123456").status_code == 404
 
 
 def test_new_session_id_on_every_sign_in(enrolled, clock):

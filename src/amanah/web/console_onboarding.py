@@ -29,6 +29,7 @@ from amanah.web.pages import (
     Answer,
     Form,
     client_ip,
+    code_check,
     cookie,
     forget,
     identity_of,
@@ -158,22 +159,9 @@ def _reset_factor(request: Request, call: Callable[[str], Any]) -> Response:
     return JSONResponse({"redirect": target}) if wants_json(request) else redirect(target)
 
 
-@router.post("/reset/totp")
-def reset_totp(request: Request, data: Form) -> Response:
-    code = str(data.get("code", ""))
-    return _reset_factor(request, lambda tok: identity_of(request).verify_totp(tok, code))
-
-
-@router.post("/reset/recovery")
-def reset_recovery(request: Request, data: Form) -> Response:
-    code = str(data.get("code", ""))
-    return _reset_factor(request, lambda tok: identity_of(request).use_recovery_code(tok, code))
-
-
-@router.post("/reset/sms")
-def reset_sms(request: Request, data: Form) -> Response:
-    code = str(data.get("code", ""))
-    return _reset_factor(request, lambda tok: identity_of(request).verify_sms(tok, code))
+@router.post("/reset/{factor:code_factor}")
+def reset_code(request: Request, factor: str, data: Form) -> Response:
+    return _reset_factor(request, code_check(request, factor, data))
 
 
 @router.post("/reset/sms/send")

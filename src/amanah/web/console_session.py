@@ -25,6 +25,7 @@ from amanah.web.pages import (
     Form,
     attempt_token,
     client_ip,
+    code_check,
     cookie,
     current,
     finish_sign_in,
@@ -119,22 +120,10 @@ def _second_factor(request: Request, call: Callable[[str], SignedIn | None]) -> 
     return finish_sign_in(request, signed, as_json=wants_json(request))
 
 
-@router.post("/sign-in/totp")
-def sign_in_totp(request: Request, data: Form) -> Response:
-    code = str(data.get("code", ""))
-    return _second_factor(request, lambda tok: identity_of(request).verify_totp(tok, code))
-
-
-@router.post("/sign-in/recovery")
-def sign_in_recovery(request: Request, data: Form) -> Response:
-    code = str(data.get("code", ""))
-    return _second_factor(request, lambda tok: identity_of(request).use_recovery_code(tok, code))
-
-
-@router.post("/sign-in/sms")
-def sign_in_sms(request: Request, data: Form) -> Response:
-    code = str(data.get("code", ""))
-    return _second_factor(request, lambda tok: identity_of(request).verify_sms(tok, code))
+@router.post("/sign-in/{factor:code_factor}")
+def sign_in_code(request: Request, factor: str, data: Form) -> Response:
+    """The second factor as a typed code: an authenticator's, a recovery code or an SMS."""
+    return _second_factor(request, code_check(request, factor, data))
 
 
 @router.post("/sign-in/sms/send")

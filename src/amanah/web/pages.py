@@ -9,6 +9,7 @@ one way to read the session and the sign-in attempt from their cookies.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, quote
@@ -16,6 +17,7 @@ from urllib.parse import parse_qsl, quote
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.convertors import StringConvertor, register_url_convertor
 
 from amanah.errors import AmanahError
 from amanah.identity.api import SESSION_COOKIE
@@ -85,6 +87,28 @@ def identity_of(request: Request) -> Identity:
     if identity is None:
         raise RuntimeError("the system has no identity service")
     return identity
+
+
+class _CodeFactor(StringConvertor):
+    """A path segment naming a factor proved by a typed code: ``/sign-in/{factor:code_factor}``."""
+
+    regex = "totp|recovery|sms"
+
+
+register_url_convertor("code_factor", _CodeFactor())
+
+
+def code_check(request: Request, factor: str, data: dict[str, Any]) -> Callable[[str], Any]:
+    """The identity call that checks the code a form posted for ``factor``, given the
+    attempt's token: sign-in and password reset take the same three codes, mapped here once."""
+    identity = identity_of(request)
+    check = {
+        "totp": identity.verify_totp,
+        "recovery": identity.use_recovery_code,
+        "sms": identity.verify_sms,
+    }[factor]
+    code = str(data.get("code", ""))
+    return lambda token: check(token, code)
 
 
 def lang_of(request: Request) -> str:
