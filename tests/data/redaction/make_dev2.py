@@ -76,7 +76,7 @@ def check(kind: str, value: str, split: bool) -> str | None:
         return "NRIC check letter"
     if kind == "IBAN_CODE" and not iban_ok(value.replace(" ", "")):
         return "IBAN mod 97"
-    if kind == "ID_NPWP" and not npwp_ok(re.sub(r"\D", "", value)):
+    if kind == "ID_NPWP" and not npwp_ok(digits):  # written or spoken
         return "NPWP check digit"
     if kind == "US_SSN" and not ssn_ok(digits):
         return "SSN ranges"
