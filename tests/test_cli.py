@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -112,3 +113,23 @@ def test_redact_jsonl_from_stdin(home: Path) -> None:
         "entities": [{"type": "CREDIT_CARD", "start": 11, "end": 30, "score": 0.99}],
     }
     assert second["entities"] == [] and second["line"] == 2
+
+
+def test_redact_with_encrypt_seals_under_the_customers_key(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "one.csv"
+    path.write_text("external_id,full_name,phone\nenc1,Dewi Lestari,0812 7777 0001\n")
+    assert amanah(home, "customers", "import", str(path)).returncode == 0
+    found = amanah(home, "customers", "find", "--phone", "0812 7777 0001", "--json")
+    customer_id = json.loads(found.stdout)[0]["id"]
+    said = "kartu saya 4111 1111 1111 1111, CVV 123\n"
+    result = amanah(home, "redact", "--operator", "encrypt", "--customer", customer_id, stdin=said)
+    assert result.returncode == 0, result.stderr
+    assert "[ENC:CREDIT_CARD:" in result.stdout and "[CARD_CVV]" in result.stdout
+    assert "CVV [CARD_CVV]" in result.stdout
+    outside_tokens = re.sub(r"\[ENC:[^\]]+\]", "", result.stdout)
+    assert "4111" not in outside_tokens and "123" not in outside_tokens
+
+    alone = amanah(home, "redact", "--operator", "encrypt", stdin=said)
+    assert alone.returncode == 2 and "--customer" in alone.stderr
+    nobody = amanah(home, "redact", "--operator", "encrypt", "--customer", "cus_x", stdin=said)
+    assert nobody.returncode != 0 and "Traceback" not in nobody.stderr

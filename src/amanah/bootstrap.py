@@ -27,6 +27,7 @@ from amanah.settings import Settings
 from amanah.vault.interactions import Interactions
 from amanah.vault.keys import DataKeys
 from amanah.vault.live import LiveInteractionInput
+from amanah.vault.sealed_redaction import SealedRedaction
 from amanah.vault.service import Vault
 
 
@@ -60,6 +61,7 @@ class System:
     trail: Trail = field(default_factory=NullTrail)
     extras: dict[str, object] = field(default_factory=dict)
     identity: Identity | None = None
+    sealed_redaction: SealedRedaction | None = None
 
     def close(self) -> None:
         close_bus = getattr(self.bus, "close", None)
@@ -77,6 +79,7 @@ def build(settings: Settings, keyring: Keyring | None = None) -> System:
     vault = Vault(factory, keys, gate, settings.default_region)
     interactions = Interactions(factory, vault)
     system = System(settings, engine, factory, keyring, gate, keys, vault, interactions)
+    system.sealed_redaction = SealedRedaction(vault)
     if settings.nats_url:
         from amanah.events_nats import nats_bus_from_settings
 

@@ -287,21 +287,38 @@ def redact(
     lang: Annotated[str, typer.Option(help="auto, en or id.")] = "auto",
     output: Annotated[str, typer.Option(help="text or jsonl.")] = "text",
     operator: Annotated[
-        str, typer.Option(help="replace, mask, pseudonym or hash (hash needs `amanah init`).")
+        str,
+        typer.Option(
+            help="replace, mask, pseudonym, hash or encrypt (hash and encrypt need"
+            " `amanah init`; encrypt needs --customer)."
+        ),
     ] = "replace",
+    customer: Annotated[
+        str | None,
+        typer.Option(help="With --operator encrypt: the customer whose key seals the values."),
+    ] = None,
 ) -> None:
     """Redact personal data from each line; jsonl gives entity offsets into the original."""
-    from amanah.redaction import get_operator, redact_lines
+    from amanah.redaction import Operator, get_operator, redact_lines
 
     if lang not in ("auto", "en", "id"):
         raise typer.BadParameter("--lang must be auto, en or id")
-    key = None
-    if operator == "hash":
-        from amanah.bootstrap import open_keyring
-        from amanah.redaction.api import hash_key
+    if (operator == "encrypt") != (customer is not None):
+        raise typer.BadParameter("--customer goes with --operator encrypt, and only with it")
+    op: Operator
+    if operator == "encrypt":
+        from amanah.access.gate import Principal
 
-        key = hash_key(open_keyring(_settings()))
-    op = get_operator(operator, key=key)
+        local = Principal(id="cli", kind="service", role="admin", scopes=frozenset({"*"}))
+        op = _system().sealed_redaction.operator(local, str(customer))
+    else:
+        key = None
+        if operator == "hash":
+            from amanah.bootstrap import open_keyring
+            from amanah.redaction.api import hash_key
+
+            key = hash_key(open_keyring(_settings()))
+        op = get_operator(operator, key=key)
     source = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115
     try:
         for line in redact_lines(source, lang, op, output):  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ from amanah.redaction import (
     Redactor,
     get_operator,
     reveal,
+    sealed_types,
 )
 
 TEXT = "Kartu 4111 1111 1111 1111 atas nama Budi Santoso, OTP 482913"
@@ -55,16 +56,29 @@ def test_pseudonym_consistent_within_transcript(r: Redactor) -> None:
 
 
 def test_encrypt_uses_injected_seal_and_reveals(r: Redactor) -> None:
-    def seal(data: bytes) -> bytes:
+    seen: list[str] = []
+
+    def seal(kind: str, data: bytes) -> bytes:
+        seen.append(kind)
         return b"sealed:" + data[::-1]
 
-    def unseal(data: bytes) -> bytes:
+    def unseal(kind: str, data: bytes) -> bytes:
         assert data.startswith(b"sealed:")
         return data[7:][::-1]
 
     out = r.redact(TEXT, Encrypt(seal)).text
-    assert "4111" not in out and out.count("[ENC:") == 3
-    assert reveal(out, unseal) == TEXT
+    assert "4111" not in out and out.count("[ENC:") == 2
+    assert sealed_types(out) == seen == ["CREDIT_CARD", "PERSON"]
+    assert reveal(out, unseal) == TEXT.replace("482913", "[SECRET]")
+
+
+def test_encrypt_never_keeps_a_cvv_or_a_secret(r: Redactor) -> None:
+    """PCI DSS 3.3.1: sensitive authentication data is not stored, encrypted or not."""
+    text = "card 4111 1111 1111 1111, CVV 123, my PIN is 4821"
+    out = r.redact(text, Encrypt(lambda kind, data: data)).text
+    assert "[CARD_CVV]" in out and "[SECRET]" in out
+    assert "123" not in out and "4821" not in out
+    assert sealed_types(out) == ["CREDIT_CARD"]
 
 
 def test_get_operator() -> None:

@@ -9,7 +9,8 @@ A pure library: text in, entities and redacted text out.
 
 - :func:`analyze` / :func:`redact` (shared default :class:`Redactor`), or your own ``Redactor``.
 - Operators: :class:`Replace`, :class:`Mask`, :class:`KeyedHash`, :class:`Pseudonym`,
-  :class:`Encrypt` (injected ``seal``) or a name ("replace", "mask", ...).
+  :class:`Encrypt` (injected ``seal``; the vault's: ``amanah.vault.sealed_redaction``)
+  or a name ("replace", "mask", ...).
 - :class:`StreamRedactor` for numbers dictated across turns of one interaction, live;
   :func:`redact_interaction` for a finished one (every revision applied).
 - :func:`redact_lines` for the ``amanah redact`` command.
@@ -30,6 +31,7 @@ from .operators import (
     Replace,
     get_operator,
     reveal,
+    sealed_types,
 )
 from .streaming import StreamRedactor, StreamUpdate, redact_interaction
 
@@ -57,4 +59,5 @@ __all__ = [
     "redact_interaction",
     "redact_lines",
     "reveal",
+    "sealed_types",
 ]

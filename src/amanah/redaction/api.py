@@ -22,12 +22,17 @@ class RedactIn(BaseModel):
     text: Text | None = None
     texts: list[Text] | None = Field(None, max_length=1000)
     lang: Literal["auto", "en", "id"] = "auto"
-    operator: Literal["replace", "mask", "hash", "pseudonym"] = "replace"
+    operator: Literal["replace", "mask", "hash", "pseudonym", "encrypt"] = "replace"
+    customer_id: Annotated[str, StringConstraints(min_length=1, max_length=40)] | None = Field(
+        None, description="With operator encrypt: the customer whose key seals the values."
+    )
 
     @model_validator(mode="after")
     def _one_of(self) -> RedactIn:
         if (self.text is None) == (self.texts is None):
             raise ValueError("give exactly one of text or texts")
+        if (self.operator == "encrypt") != (self.customer_id is not None):
+            raise ValueError("customer_id goes with the encrypt operator, and only with it")
         return self
 
 
@@ -55,20 +60,24 @@ def hash_key(keyring: object) -> bytes:
 
 @router.post("/redact", response_model=RedactOut)
 def redact(
-    body: RedactIn, request: Request, _: Principal = Depends(require("redact"))
+    body: RedactIn, request: Request, who: Principal = Depends(require("redact"))
 ) -> RedactOut:
-    key = hash_key(request.app.state.system.keyring) if body.operator == "hash" else None
-    operator = get_operator(body.operator, key=key)  # one per request: pseudonyms consistent
-    engine = default_redactor()
+    """Redact a text or a batch. ``encrypt`` seals each value under the customer's key
+    (``amanah.vault.sealed_redaction``); the other operators need no customer."""
+    system = request.app.state.system
     texts = [body.text] if body.text is not None else (body.texts or [])
-    results = []
-    for text in texts:
-        result = engine.redact(text, operator, body.lang)
-        results.append(
+    if body.customer_id is not None:
+        results = system.sealed_redaction.redact(who, body.customer_id, texts, body.lang)
+    else:
+        key = hash_key(system.keyring) if body.operator == "hash" else None
+        operator = get_operator(body.operator, key=key)  # one per request: pseudonyms agree
+        engine = default_redactor()
+        results = [engine.redact(text, operator, body.lang) for text in texts]
+    return RedactOut(
+        results=[
             RedactedOut(
-                text=result.text,
-                lang=result.lang,
-                entities=[EntityOut(**e.to_dict()) for e in result.entities],
+                text=r.text, lang=r.lang, entities=[EntityOut(**e.to_dict()) for e in r.entities]
             )
-        )
-    return RedactOut(results=results)
+            for r in results
+        ]
+    )

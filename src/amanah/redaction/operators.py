@@ -7,7 +7,7 @@ name            output                                                 notes
 ``mask``        ``**** **** **** 1111`` (keeps the last 4 of numbers)  never for secrets
 ``hash``        ``[CREDIT_CARD:3f9a...]`` HMAC-SHA256 with your key    stable per key
 ``pseudonym``   ``[PERSON_1]``, ``[PERSON_2]`` per distinct value      one per transcript
-``encrypt``     ``[ENC:<base64url>]`` from the injected ``seal``        reversible via vault
+``encrypt``     ``[ENC:CREDIT_CARD:<base64url>]``, the injected ``seal``  reversible via vault
 ==============  =====================================================  ==================
 """
 
@@ -113,34 +113,51 @@ class Pseudonym:
         return f"Pseudonym(values={len(self._seen)})"
 
 
-ENC_RE = re.compile(r"\[ENC:([A-Za-z0-9_\-]+)\]")
+ENC_RE = re.compile(r"\[ENC:([A-Z_]+):([A-Za-z0-9_\-]+)\]")
+Seal = Callable[[str, bytes], bytes]  # (entity type, plaintext) -> sealed bytes, and back
+
+# Sensitive authentication data is never kept, not even encrypted (PCI DSS v4 req. 3.3.1:
+# card verification codes and PINs); a caller's OTP or password goes the same way.
+NEVER_SEALED = frozenset({"CARD_CVV", "SECRET"})
 
 
 class Encrypt:
-    """``[ENC:<base64url>]`` where the bytes are ``seal(value)``: the vault's envelope encryption.
+    """``[ENC:<TYPE>:<base64url>]`` where the bytes are ``seal(TYPE, value)``: the vault's
+    envelope encryption. The type stays readable, as with ``replace``, so analytics still
+    count cards; ``seal`` binds it as associated data, so a token cannot be relabelled to
+    pass a looser rule at reveal. CVVs and secrets get their tag only (``NEVER_SEALED``).
 
     ``seal`` must be authenticated encryption (the vault uses AES-256-GCM with AAD);
     :func:`reveal` reverses it with the matching ``unseal``.
     """
 
-    def __init__(self, seal: Callable[[bytes], bytes]) -> None:
+    def __init__(self, seal: Seal) -> None:
         self._seal = seal
 
     def apply(self, entity: Entity, value: str) -> str:
-        token = base64.urlsafe_b64encode(self._seal(value.encode("utf-8"))).rstrip(b"=")
-        return f"[ENC:{token.decode('ascii')}]"
+        if entity.type in NEVER_SEALED:
+            return f"[{entity.type}]"
+        sealed = self._seal(entity.type, value.encode("utf-8"))
+        token = base64.urlsafe_b64encode(sealed).rstrip(b"=").decode("ascii")
+        return f"[ENC:{entity.type}:{token}]"
 
     def __repr__(self) -> str:
         return "Encrypt()"
 
 
-def reveal(text: str, unseal: Callable[[bytes], bytes]) -> str:
+def sealed_types(text: str) -> list[str]:
+    """The entity types of the sealed values in ``text``, in order (read before opening any:
+    the gate decides on them)."""
+    return [m.group(1) for m in ENC_RE.finditer(text)]
+
+
+def reveal(text: str, unseal: Seal) -> str:
     """Undo :class:`Encrypt` in ``text`` with ``unseal`` (only behind the access gate)."""
 
     def _one(m: re.Match[str]) -> str:
-        token = m.group(1)
+        token = m.group(2)
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        return unseal(raw).decode("utf-8")
+        return unseal(m.group(1), raw).decode("utf-8")
 
     return ENC_RE.sub(_one, text)
 
@@ -148,9 +165,7 @@ def reveal(text: str, unseal: Callable[[bytes], bytes]) -> str:
 OPERATOR_NAMES = ("replace", "mask", "hash", "pseudonym", "encrypt")
 
 
-def get_operator(
-    name: str, *, key: bytes | None = None, seal: Callable[[bytes], bytes] | None = None
-) -> Operator:
+def get_operator(name: str, *, key: bytes | None = None, seal: Seal | None = None) -> Operator:
     """An operator by name; ``hash`` needs ``key``, ``encrypt`` needs ``seal``."""
     if name == "replace":
         return Replace()

@@ -20,6 +20,8 @@ from amanah.vault.schemas import (
     InteractionEnd,
     InteractionIn,
     InteractionOut,
+    RedactionRevealIn,
+    RedactionRevealOut,
     RevealIn,
     RevealOut,
     SearchIn,
@@ -125,6 +127,14 @@ def add_transcript(
 @router.get("/interactions/{interaction_id}/transcript", response_model=TranscriptOut)
 def get_transcript(interaction_id: str, request: Request, who: Reader) -> TranscriptOut:
     return _system(request).interactions.transcript(who, interaction_id)
+
+
+@router.post("/customers/{customer_id}/redactions/reveal", response_model=RedactionRevealOut)
+def reveal_redaction(
+    customer_id: str, body: RedactionRevealIn, request: Request, who: Reader
+) -> RedactionRevealOut:
+    """Open the [ENC:...] values of a text redacted with the encrypt operator."""
+    return _system(request).sealed_redaction.reveal(who, customer_id, body)
 
 
 @router.post("/interactions/{interaction_id}/transcript/reveal", response_model=TranscriptRevealOut)

@@ -209,6 +209,20 @@ class TranscriptRevealIn(_Strict):
     purpose: Annotated[str, StringConstraints(min_length=3, max_length=200)]
 
 
+class RedactionRevealIn(_Strict):
+    text: Annotated[str, StringConstraints(min_length=1, max_length=100_000)] = Field(
+        description="Text holding [ENC:TYPE:...] tokens from the encrypt operator."
+    )
+    purpose: Annotated[str, StringConstraints(min_length=3, max_length=200)]
+    interaction_id: Annotated[str, StringConstraints(max_length=40)] | None = None
+
+
+class RedactionRevealOut(BaseModel):
+    customer_id: str
+    reason: str
+    text: str
+
+
 class RevealedSegment(BaseModel):
     id: str
     seq: int
