@@ -50,6 +50,22 @@ def spelled_digits(value: str) -> str:
     return "".join(out)
 
 
+FILLERS = {"uh", "um", "umm", "eh", "erm", "hmm"}
+
+
+def spelled_code(value: str) -> str:
+    """The letters and digits a written or spoken code says ("S one two ... D" -> "S12...D")."""
+    out, times = [], 1
+    for tok in re.findall(r"\d+|[a-z]+", value.lower()):
+        if tok in REPEAT:
+            times = REPEAT[tok]
+            continue
+        if tok not in FILLERS:
+            out.append(WORDS.get(tok, tok.upper()) * times)
+        times = 1
+    return "".join(out)
+
+
 def phone_valid(digits: str) -> bool:
     if digits.startswith("+"):
         return phonenumbers.is_valid_number(phonenumbers.parse(digits, None))
@@ -72,9 +88,9 @@ def check(kind: str, value: str, split: bool) -> str | None:
         return "NIK structure"
     if kind == "PHONE_NUMBER" and not phone_valid(digits):
         return "phone not valid"
-    if kind == "ID_NRIC" and not nric_ok(value.upper()):
+    if kind == "ID_NRIC" and not nric_ok(spelled_code(value)):
         return "NRIC check letter"
-    if kind == "IBAN_CODE" and not iban_ok(value.replace(" ", "")):
+    if kind == "IBAN_CODE" and not iban_ok(spelled_code(value)):
         return "IBAN mod 97"
     if kind == "ID_NPWP" and not npwp_ok(digits):  # written or spoken
         return "NPWP check digit"
