@@ -137,12 +137,20 @@ class SearchIn(_Strict):
         return self
 
 
-class RevealIn(_Strict):
+Purpose = Annotated[str, StringConstraints(min_length=3, max_length=200)]
+
+
+class _RevealRequest(_Strict):
+    """What every reveal states: why, and in which call or chat (the gate weighs both)."""
+
+    purpose: Purpose
+    interaction_id: Annotated[str, StringConstraints(max_length=40)] | None = None
+
+
+class RevealIn(_RevealRequest):
     fields: list[Annotated[str, StringConstraints(min_length=1, max_length=40)]] = Field(
         min_length=1, max_length=50, description="Field ids or field kinds to reveal."
     )
-    purpose: Annotated[str, StringConstraints(min_length=3, max_length=200)]
-    interaction_id: Annotated[str, StringConstraints(max_length=40)] | None = None
 
 
 class RevealedField(BaseModel):
@@ -206,15 +214,13 @@ class TranscriptOut(BaseModel):
 
 
 class TranscriptRevealIn(_Strict):
-    purpose: Annotated[str, StringConstraints(min_length=3, max_length=200)]
+    purpose: Purpose
 
 
-class RedactionRevealIn(_Strict):
+class RedactionRevealIn(_RevealRequest):
     text: Annotated[str, StringConstraints(min_length=1, max_length=100_000)] = Field(
         description="Text holding [ENC:TYPE:...] tokens from the encrypt operator."
     )
-    purpose: Annotated[str, StringConstraints(min_length=3, max_length=200)]
-    interaction_id: Annotated[str, StringConstraints(max_length=40)] | None = None
 
 
 class RedactionRevealOut(BaseModel):
