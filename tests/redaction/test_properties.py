@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from amanah.redaction import KeyedHash, Mask, Pseudonym, Redactor, Replace
+from amanah.crypto.envelope import DataKey, new_data_key
+from amanah.redaction import Encrypt, KeyedHash, Mask, Pseudonym, Redactor, Replace
 from amanah.redaction.validators import luhn_ok
 
 R = Redactor()
@@ -28,7 +29,9 @@ def email(draw: st.DrawFn) -> str:
 
 otp = st.from_regex(r"[0-9]{6}", fullmatch=True)
 filler = st.sampled_from(["", "ok ", "halo kak, ", "hi, ", "baik, ", "so "])
-operators = st.sampled_from([Replace(), Mask(), KeyedHash(b"k" * 32), Pseudonym()])
+_KEY = DataKey(new_data_key())
+sealed = Encrypt(lambda kind, data: _KEY.seal(data, kind.encode()))  # the vault's AES-256-GCM
+operators = st.sampled_from([Replace(), Mask(), KeyedHash(b"k" * 32), Pseudonym(), sealed])
 
 
 @settings(max_examples=150, deadline=None)
