@@ -95,6 +95,25 @@ ADDRESS_BOX_RE = re.compile(
     r"(?:,?\s[A-Z]{2}(?=[\s,.]|$))?"
     r"(?:,?\s(?:\d{4,6}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})(?![\w]))?"
 )
+# A continental street, its type word first, with its postcode and town ("14 Rue des Tanneurs,
+# 67000 Strasbourg", "3 Via della Spiga, 20121 Milano, Italia"): only with both, as a street
+# word alone ("via email", "la Place") says nothing.
+_EU_ST = (
+    r"Rue|Avenue|Av\.|Boulevard|Bd|Place|All[ée]e|Chemin|Quai|Impasse|Cours|Route|Via|Viale|"
+    r"Piazza|Corso|Calle|Avenida|Rua|Travessa|Largo"
+)
+_EU_PARTICLE = r"(?:(?:de|des|du|la|le|les|del|della|delle|dei|di|da|do|dos|das|y)\s|d'|l')"
+ADDRESS_EU_RE = re.compile(
+    rf"\d(?<![\w]\d)\d{{0,4}}[A-Za-z]?,?\s(?:{_EU_ST})\s{_EU_PARTICLE}{{0,2}}[A-Z][\w'\-]+"
+    rf"(?:\s{_EU_PARTICLE}{{0,2}}[A-Z][\w'\-]+){{0,3}},?\s\d{{4,5}}\s[A-Z][\w'\-]+"
+    r"(?:[\s-][A-Z][\w'\-]+){0,2}(?:,\s(?:France|Belgique|Belgium|Suisse|Switzerland|Luxembourg|"
+    r"Monaco|Italia|Italy|Espa[ñn]a|Spain|Portugal))?"
+)
+# ADDRESS_EU_RE's street words that no English form has: where they are (and where the
+# English street words are) is found in the one scan for street words (_STREET_AT_LOW_RE).
+# Only the common ones: each is tried at every place its first letter is, in every message
+# (an address on a rarer street, "Quai ...", is still found when another hint is there).
+_EU_WORDS = ["rue", "rua", "via", "viale", "piazza", "calle", "avenida", "chemin"]
 ADDRESS_SG_RE = re.compile(
     r"B(?<![\w]B)(?:lk|lock)\s\d{1,4}[A-Z]?\s(?:[A-Z][a-z]+\s?){1,4}(?:\d{1,2})?"
     r"(?:,?\s?#\d{1,3}-\d{1,4})?(?:,?\s(?:Singapore|S)\s?\(?\d{6}\)?)?"
@@ -113,6 +132,11 @@ _STREET_WORD_LOW_RE = re.compile(rf"\s{_ST_LOW}(?![\w])")
 _STREET_ANY_LOW_RE = re.compile(
     rf"\s(?:{by_first_letter([w.lower() for w in _ST_WORDS])})(?![\w])"
 )  # either case, in lower-cased text
+# _STREET_ANY_LOW_RE's words, or (group "eu") those of ADDRESS_EU_RE alone.
+_STREET_AT_LOW_RE = re.compile(
+    rf"\s(?:{by_first_letter([w.lower() for w in _ST_WORDS])}|(?P<eu>{by_first_letter(_EU_WORDS)}))"
+    r"(?![\w])"
+)
 ADDRESS_EN_LOW_RE = re.compile(
     rf"(?<![\w])(?:\d{{1,5}}[a-z]?|(?:{_NW_BUCKETS})(?:[\s-]+(?:{_NW_BUCKETS}))*)"
     rf"\s(?P<name>(?:[a-z][a-z']+\s){{1,3}}){_ST_LOW}(?![\w])"
@@ -398,6 +422,7 @@ def _any_hint() -> str:
     Order does not matter: only whether something matches is used."""
     kinds = (
         ([w.lower() for w in _ST_WORDS], r"(?<=\s{})", r"(?![\w])"),  # \s before, as there
+        (_EU_WORDS, r"(?<=\s{})", r"(?![\w])"),
         (_ID_HINT_LIST, r"(?<![\w]{})", r"\b"),
         (_ADDRESS_CUE_HINT_WORDS, "", ""),
     )
@@ -436,13 +461,26 @@ def _street_words(regex: re.Pattern[str], text: str, at: list[int] | None) -> li
 
 def _street_addresses(text: str, low: str, digits: bool = True) -> Iterator[Candidate]:
     # where a street word is (the EN forms all need one), in either case
-    at = [m.start() for m in _STREET_ANY_LOW_RE.finditer(low)] if text.isascii() else None
-    street = bool(at) if at is not None else _STREET_ANY_LOW_RE.search(low) is not None
+    eu = False  # a street word of ADDRESS_EU_RE's own
+    if text.isascii():
+        at = []
+        for m in _STREET_AT_LOW_RE.finditer(low):
+            if m.lastgroup == "eu":
+                eu = True
+            else:
+                at.append(m.start())
+        street = bool(at)
+    else:
+        at = None
+        street = _STREET_ANY_LOW_RE.search(low) is not None
+        eu = _STREET_AT_LOW_RE.search(low) is not None
     regexes = [ADDRESS_EN_RE] if digits and street else []
     if digits and ("blk" in low or "block" in low):
         regexes.append(ADDRESS_SG_RE)
     if digits and ("box" in low or "kotak pos" in low):
         regexes.append(ADDRESS_BOX_RE)
+    if digits and (eu or street):  # ("Avenue", "Place": street words of both)
+        regexes.append(ADDRESS_EU_RE)
     matches = [m for regex in regexes for m in regex.finditer(text)]
     matches.extend(_id_addresses(text, low))
     words = _street_words(_STREET_WORD_RE, text, at) if street else []

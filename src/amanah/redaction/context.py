@@ -77,7 +77,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"expiring",
         r"runs? out",  # "and it runs out 11/28"
         r"exp\.?(?: date)?",
-        r"valid (?:thru|through|until|till|to|up to|sampai|hingga|sampe|s/d|s\.d\.?|sd)",
+        r"valid[ -](?:thru|through|until|till|to|up to|sampai|hingga|sampe|s/d|s\.d\.?|sd)",
         r"good (?:thru|through)",
         r"masa berlaku(?:nya)?",
         r"berlaku (?:sampai dengan|sampai|hingga|sampe|sd|s/d|s\.d\.?|until|thru)",
@@ -251,6 +251,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"ttl",
         r"ulang tahun",
     ),
+    # a person named by a role: "NIK pemegang polis 3171...", "the policyholder's SSN" (not the
+    # policy's number); tried before NEG, and no cue of its own (Cues skips it)
+    "ROLE": (r"pemegang polis", r"policy ?holder(?:'s)?", r"tertanggung"),
     "NEG": (
         r"order(?: number| no| id)?",
         r"pesanan",
@@ -353,6 +356,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:reference|area|country|branch|bank|swift|tracking) code",
         r"kode (?:promo|voucher|diskon|kupon|referral|referal|referensi|booking|pos|area|negara)",
         r"kode (?:cabang|bank|swift|pembayaran|bayar|transaksi|tiket)",
+        # what a product is: "kode produknya SM-A155F", "the item code is 77-0451"
+        r"(?:product|item|part|style|model) code",
+        r"kode (?:produk|barang|item|model)",
         # service numbers, and the documents a company holds (not a person's identifiers)
         r"short ?codes?",
         r"kode singkat",
@@ -607,6 +613,8 @@ class Cues:
             cat = _category(m.group()) if lowered else _ALIAS.get(group, group)
             if cat == "NUMBER":
                 number_ends.append(m.end())
+                continue
+            if cat == "ROLE":
                 continue
             if (cat == "NEG" or cat == "SECRET") and cats:
                 cat = _reread(cat, m.group(), cats, m.start() - ends[-1])

@@ -525,6 +525,9 @@ STRONG = (
     r"atas\s+nama|a\.\s?n\.?|a/n|my\s+(?:full\s+)?name\s+is|my\s+name'?s|full\s+name\s+is|"
     r"nama\s+di\s+kartu(?:nya)?|nama\s+pemilik(?:nya)?|"
     r"card\s*holder(?:'s)?\s+name\s+is|nama\s+ibu\s+kandung(?:\s+saya)?|mother'?s\s+maiden\s+name\s+is|"
+    # the answer after the question: "mother's maiden name? Oh, that's Haverford"
+    r"maiden\s+name\??[\s,]+(?:(?:oh|uh|um|well|ah|yes|yeah|sure|ok|okay)[\s,]+)?"
+    r"(?:that'?s|it'?s|it\s+(?:is|was))|"
     r"under\s+the\s+name(?:\s+of)?|the\s+name\s+is|in\s+the\s+name\s+of|nama\s+pemegang|"
     # "the account is under wong mei fong" (looked behind: "is" opens too many words)
     r"under(?:(?<=is\sunder)|(?<=was\sunder)|(?<=it's\sunder)|(?<=its\sunder)|"

@@ -14,7 +14,7 @@ import ipaddress
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 from .context import Cues
 from .lang import FUNCTION_WORDS
@@ -54,6 +54,7 @@ from .validators import (
     nric_ok,
     phone_ok,
     phone_possible,
+    service_number,
     ssn_ok,
 )
 
@@ -155,7 +156,7 @@ def classify_digits(
         if cue == "CARD":
             return (0, 0, "CREDIT_CARD", 0.6)
         return (0, 0, "ID_NIK", 0.99 if cue == "NIK" else 0.9)
-    if n == 15 and cue == "NPWP" and npwp_ok(digits):
+    if n in (15, 16) and cue == "NPWP" and npwp_ok(digits):  # (16: "0" and the 15)
         return (0, 0, "ID_NPWP", 0.95)
     # (a US "tax id" in the SSN's own 3-2-4 shape is one; an NPWP has 15 digits)
     if n == 9 and _SSN_FMT_RE.match(raw) and ssn_ok(digits) and cue in _SSN_CUES:
@@ -177,6 +178,8 @@ def classify_digits(
             or _US_FMT_RE.match(raw)
         )
         if strong_shape and phone_ok(raw, regions):
+            if n <= 8 and digits[0] == "1" and not plus and service_number(raw, regions):
+                return None  # "Halo BCA di 1500888": a company's line
             return (0, 0, "PHONE_NUMBER", 0.95 if plus or cue == "PHONE" else 0.85)
         if not plus and _country_code_phone(raw, digits, cue, regions):
             return (0, 0, "PHONE_NUMBER", 0.85)
@@ -232,12 +235,17 @@ def _country_code_phone(raw: str, digits: str, cue: str | None, regions: tuple[s
 
 
 _HAS_NUMBER_RE = re.compile(r"\d")
-_WORD_NO_DIGIT_RE = re.compile(r"(?<!\S)[^\s\d]*[A-Za-z][^\s\d]*(?!\S)")
+# A word without a digit, other than a verb that only links a cue to its value ("the
+# tracking number is 1Z ...", "tracking says 1Z ...", "nomor resinya adalah JP ...").
+_WORD_NO_DIGIT_RE = re.compile(
+    r"(?<!\S)(?!(?i:is|was|are|says|said|reads|shows|adalah|yaitu|itu)[\s,:]*(?!\S))"
+    r"[^\s\d]*[A-Za-z][^\s\d]*(?!\S)"
+)
 
 
 def _other_number(between: str) -> bool:
     """Is there another number between a cue and a value, with words apart from it?
-    Pieces of one code ("1Z 999 AA1") all hold a digit."""
+    Pieces of one code ("1Z 999 AA1") all hold a digit, and "is" or "says" may open them."""
     return has_number(between) and _WORD_NO_DIGIT_RE.search(between) is not None
 
 
@@ -292,6 +300,10 @@ def numbers(
             yield from _phone_in_pieces(text, pieces, cues, regions)
         if len(pieces) > 2 and cues.has("SSN"):
             yield from _ssn_in_pieces(text, pieces, cues)
+        if short and cues.has("SECRET"):
+            yield from _code_in_pieces(text, pieces, cues)
+        if cues.has("NEG"):
+            yield from _area_code_phone(text, pieces, cues)
 
 
 def _split_groups(run: str) -> tuple[list[tuple[int, int]], str]:
@@ -311,8 +323,9 @@ def _split_groups(run: str) -> tuple[list[tuple[int, int]], str]:
 # A piece of a card read out in parts: "first four are 4883" ... "then 0906 7171".
 _PIECE_RE = re.compile(r"^\d{2,6}(?:[ -]\d{2,6})*$")
 # Between two pieces: a few words ("then", "next four", "sorry the line cut, last four"),
-# no digits, no sentence end.
-_PIECE_GAP_RE = re.compile(r"[^\d.?!/:]{1,40}")
+# no digits, no question; a full stop too, as a pause or around the agent's prompt in a
+# stream's window ("4681 9632. Go on. 2801"): the pieces must make a valid card.
+_PIECE_GAP_RE = re.compile(r"[^\d?!/:]{1,48}")
 _PIECE_GAP_CUES = frozenset(["NEG", "CARD", "SECRET"])  # "last four", "card", "the code"
 
 
@@ -376,6 +389,10 @@ def _phone_in_pieces(
 
 
 _SSN_PIECE_GAP_CUES = frozenset(["NEG", "SSN"])  # "first three ..., last four ..."
+# Between an SSN's pieces: a few words, across a sentence or an agent's question too ("268,
+# then 76. And the last four are 7613", "471. Got it, and the middle two? 09"): three groups
+# of 3, 2 and 4 digits that validate after an SSN cue are seldom anything else.
+_SSN_GAP_RE = re.compile(r"[^\d/:]{1,40}")
 
 
 def _ssn_in_pieces(
@@ -391,12 +408,57 @@ def _ssn_in_pieces(
         if not ssn_ok(digits) or cues.closest(trio[0][0], trio[0][1]) != "SSN":
             continue
         if all(
-            _PIECE_GAP_RE.fullmatch(text, a[1], b[0]) is not None
+            _SSN_GAP_RE.fullmatch(text, a[1], b[0]) is not None
             and set(_cues_between(cues, a[1], b[0])) <= _SSN_PIECE_GAP_CUES
             for a, b in ((trio[0], trio[1]), (trio[1], trio[2]))
         ):
             for a, b, _ in trio:
                 yield (a, b, "US_SSN", 0.95)
+
+
+# Between the halves of a code: an aside ("... hold on, the screen dimmed ..."), no digit, no
+# question or sentence end (a pause's dots are allowed).
+_CODE_GAP_RE = re.compile(r"(?:[^\d.?!/:]|\.{2,3}|…){1,40}")
+
+
+def _code_in_pieces(
+    text: str, pieces: list[tuple[int, int, str]], cues: Cues
+) -> Iterator[Candidate]:
+    """A one-time code read in two halves with an aside between ("391... hold on, the screen
+    dimmed... 448") after a code's cue: a first half too short to be a code on its own (2
+    or 3 digits), a second of 3 or more, 5 to 8 digits in all, no other cue between or
+    right after ("20 dollars")."""
+    for a, b in pairwise(pieces):
+        if not (2 <= len(a[2]) <= 3 and len(b[2]) >= 3 and len(a[2]) + len(b[2]) <= 8):
+            continue
+        if cues.closest(a[0], a[1]) != "SECRET" or _cues_between(cues, a[1], b[1] + 2):
+            continue
+        if _CODE_GAP_RE.fullmatch(text, a[1], b[0]) is not None:
+            yield (a[0], a[1], "SECRET", 0.8)
+            yield (b[0], b[1], "SECRET", 0.8)
+
+
+# "area code is 646. Then 555 0199": an area code, then the rest of the number a few words on
+_AREA_CODE_END_RE = re.compile(
+    r"(?i)(?<![\w])(?:area code|kode area)(?:\s?nya)?(?:\s+(?:is|adalah))?[\s:,]*$"
+)
+_AREA_GAP_RE = re.compile(r"[^\d?!/:]{1,24}")
+
+
+def _area_code_phone(
+    text: str, pieces: list[tuple[int, int, str]], cues: Cues
+) -> Iterator[Candidate]:
+    """A phone said as its area code (just after "area code") and then the rest (7 digits),
+    a few words apart with no cue between: a North American number, labelled piece by piece.
+    The area code alone stays (a place, like a postcode)."""
+    for a, b in pairwise(pieces):
+        if len(a[2]) != 3 or len(b[2]) != 7 or _NANP_RE.match(a[2] + b[2]) is None:
+            continue
+        if _AREA_CODE_END_RE.search(text, max(0, a[0] - 24), a[0]) is None:
+            continue
+        if _AREA_GAP_RE.fullmatch(text, a[1], b[0]) and not _cues_between(cues, a[1], b[0]):
+            yield (a[0], a[1], "PHONE_NUMBER", 0.9)
+            yield (b[0], b[1], "PHONE_NUMBER", 0.9)
 
 
 def _cues_between(cues: Cues, start: int, end: int) -> list[str]:
@@ -495,11 +557,15 @@ def _window(r: _Run, i: int, j: int) -> Candidate | None:
             cue = "PHONE"  # "312 352 1616 extension 204": the number an extension is of
         elif cue == "ACCOUNT" and len(digits) >= 13 and cues.near(base + s, "CARD"):
             cue = "CARD"  # "the card on my account is 4111 ...": a card said to be one
+        elif cue in _CARRIERS and before and (carried := _carried_by(cues, text, base + s)):
+            cue = cue if is_card(digits) else carried
         if len(digits) <= 6 and cue not in _SHORT_CUES:
             return None  # (what classify_digits and _bare_phone would say)
         # "the one ending 4417, not 4111 ...": a negative cue is about the first number after
         # it; but "tracking number 1Z 999 AA1 01 2345 6784" is one code, read in pieces
         weak = cue in ("NEG", "AMOUNT") and before and _other_number(text[cue_end:base])
+        if len(digits) == 9 and cue in _SSN_CUES and _said_as_ssn(r, base + s, digits):
+            return (base + s, base + e, "US_SSN", 0.85)
         if cue == "AMOUNT" or (cue == "NEG" and not before) or weak:
             # beside an amount, or with "... order number" only after it: only what
             # validates on its own
@@ -514,6 +580,43 @@ def _window(r: _Run, i: int, j: int) -> Candidate | None:
         if found is not None:
             result = (base + s, base + e, found[2], found[3])
     return result
+
+
+# "the CVV on the new card is 094", "the NPWP on my card reads ...", "the passport on the
+# booking should be ...", "the mobile on the account, is it ...": the card, the booking or
+# the account only carries the value the cue before it names.
+_ON_CARD_RE = re.compile(r"(?i)\s+(?:on|of|for|from|in|di|dari|pada|untuk)\s+(?:[\w-]+\s+){0,3}")
+_CARRIERS = frozenset(["CARD", "NEG", "ACCOUNT"])
+_CARRIED = frozenset(["CVV", "NPWP", "NIK", "SECRET", "NRIC", "PASSPORT", "SSN", "PHONE"])
+
+
+def _carried_by(cues: Cues, text: str, start: int) -> str | None:
+    """The category of the cue just before the (card or negative) cue closest before
+    ``start``, when the words between say the value is on that card or record ("CVV on
+    the replacement card")."""
+    i = bisect_right(cues.ends, start) - 1
+    if i < 1 or cues.cats[i - 1] not in _CARRIED:
+        return None
+    if _ON_CARD_RE.fullmatch(text, cues.ends[i - 1], cues.starts[i]) is None:
+        return None
+    return cues.cats[i - 1]
+
+
+def _said_as_ssn(r: _Run, start: int, digits: str) -> bool:
+    """Nine digits read out in words in an SSN's groups of 3, 2 and 4, told by the pauses
+    between them ("zero four nine, uh, five five... seven seven one five"): one space
+    between the words of a group, more (a comma, a filler, dots) between groups."""
+    if not r.spoken() or not ssn_ok(digits):
+        return False
+    spans = [r.offsets.span(start + k, start + k + 1) for k in range(9)]
+    sizes, size = [], 1
+    for k in range(1, 9):
+        if spans[k][0] - spans[k - 1][1] > 1:
+            sizes.append(size)
+            size = 0
+        size += 1
+    sizes.append(size)
+    return sizes == [3, 2, 4]
 
 
 _EXT_END_RE = re.compile(r"(?i)(?<![\w])(?:extension|ext\.?|ekstensi)(?:\s?nya)?$")
@@ -731,7 +834,10 @@ def formatted(text: str, cues: Cues, digits: bool = True) -> Iterator[Candidate]
         ok = npwp_ok(m.group().replace(".", "").replace("-", ""))
         yield (m.start(), m.end(), "ID_NPWP", 0.99 if ok else 0.75)
     for m in _anchored(PASSPORT_RE, _PASSPORT_AT_RE, text, 3) if cues.has("PASSPORT") else ():
-        if cues.closest(m.start(), m.end()) == "PASSPORT":
+        cue = cues.closest(m.start(), m.end())
+        if cue == "PASSPORT" or (
+            cue in ("NEG", "CARD") and _carried_by(cues, text, m.start()) == "PASSPORT"
+        ):
             yield (m.start(), m.end(), "PASSPORT", 0.9)
 
 
@@ -1261,6 +1367,8 @@ def _spoken_dates(text: str, cues: Cues, dob: bool, expiry: bool) -> Iterator[Ca
                 ok = 1 <= chunks[0] <= 12 and (
                     (len(chunks) == 2 and 20 <= chunks[1] <= 39)
                     or (len(chunks) == 3 and chunks[1] == 20 and 20 <= chunks[2] <= 39)
+                    # the year digit by digit: "sebelas dua delapan", "oh four two seven"
+                    or (len(chunks) == 3 and chunks[1] in (2, 3) and chunks[2] <= 9)
                 )
             if ok and _expiry_cued(text, cues, m.start(), m.end()):
                 yield (m.start(), m.end(), "CARD_EXPIRY", 0.9)
@@ -1284,7 +1392,9 @@ PASSWORD_RE = re.compile(
     r"baru|sekarang)(?![\w])|\s*:))?"
     r"(?:\s+(?i:saya|sy|gw|gue|aku|ku|nya|baru|lama|is|was|adalah|itu|yang\s+(?:baru|lama)|my|new|old|"
     r"sekarang|to|as|jadi|menjadi|sebelumnya|sebelum\s+ini|dulu|dulunya|tadinya|previously|before|"
-    r"earlier|currently|originally)(?![\w])|\s*:|'s)"
+    r"earlier|currently|originally)(?![\w])|\s*:|'s"
+    # "my password, it was X", "the passcode? that's X"
+    r"|[,?]?\s+(?i:it|that)(?:'s|\s+(?i:is|was))(?![\w]))"
     r"{0,3}"
     r"\s*[:=]?\s*[\"'“‘]?(?P<v>[^\s,;\"'“”‘’]{4,64}|[A-Za-z](?=[\s,]+[A-Za-z0-9][\s,]))"
 )

@@ -45,7 +45,8 @@ _TAIL = re.compile(r"[\s.,…\-]*$")
 # ... or a number the speaker breaks off to hold the line: "0896 bentar", "5432 1643,
 # sebentar saya ambil kacamata dulu", "4111 1111, hold on, let me find my glasses".
 _ASIDE_TAIL = re.compile(
-    r"(?i)[\s.,…\-]*(?:(?:se)?bentar|tunggu|wait|hold on|one sec(?:ond)?|just a sec(?:ond)?)"
+    r"(?i)[\s.,…\-]*(?:(?:eh|uh|um|em|ah|oh)[\s.,…\-]+)?"
+    r"(?:(?:se)?bentar|tunggu|wait|hold on|hang on|one sec(?:ond)?|just a sec(?:ond)?)"
     r"(?![\w])[^\d]*$"
 )
 # What may come before a continued number: a speaker label, a few filler words ("ok",
@@ -110,6 +111,8 @@ def _last_with_digits(context: list[_Turn]) -> _Turn | None:
     for prev in reversed(context):
         if any(c.isdigit() for c in normalise(prev.text)[0]):
             return prev
+        if prev.entities and prev.entities[-1].type in _NUMERIC:
+            return prev  # two digits said in words ("PIN saya tiga lima..."): left as words
         if len(prev.text) > 60:
             return None
     return None
@@ -200,8 +203,12 @@ class StreamRedactor:
             # two digits only when they close the turn: "middle two 91" (an SSN's 3-2-4)
             if count < 2 or (count == 2 and _END_RE.match(norm, m.end()) is None):
                 return []
-        elif last.score <= 0.5 and (pair := _WORD_PAIR_END_RE.search(norm)) is not None:
-            start, end = pair.start(), pair.end()  # (only while the number is still open)
+        elif (last.score <= 0.5 or last.type == "SECRET") and (
+            pair := _WORD_PAIR_END_RE.search(norm)
+        ) is not None:
+            # (only while the number is still open, or a PIN's second half: a PIN said in
+            # halves is short enough to be taken whole by the recognizers)
+            start, end = pair.start(), pair.end()
         else:
             return []
         lead = _LEAD.match(norm, 0, start)

@@ -235,3 +235,24 @@ def _phone_valid(raw: str, regions: tuple[str, ...]) -> bool:
     except phonenumbers.NumberParseException:
         return False
     return False
+
+
+# A company's number shared across the country (Indonesia's "1500-xxx", Australia's 13/1300):
+# never a person's line. (Toll-free numbers are left to the phone rules: sets label some.)
+_SERVICE_TYPES = frozenset(
+    [phonenumbers.PhoneNumberType.UAN, phonenumbers.PhoneNumberType.SHARED_COST]
+)
+
+
+def service_number(raw: str, regions: tuple[str, ...]) -> bool:
+    """Is ``raw`` (no country code) a company's shared or universal-access number in the
+    first region that accepts it? Asked only of the few short numbers that open with a "1"
+    (a national 7 or 8 digits never does)."""
+    try:
+        for region in regions:
+            number = phonenumbers.parse(raw, region)
+            if phonenumbers.is_valid_number(number):
+                return phonenumbers.number_type(number) in _SERVICE_TYPES
+    except phonenumbers.NumberParseException:
+        return False
+    return False
