@@ -922,18 +922,23 @@ def kin_extent(tokens: list[str], count: int) -> int:
 
 
 _CLAUSE_END_RE = re.compile(r"\s*(?:[,.!?;)]|$)")
+_DIGIT_AFTER_RE = re.compile(r"\s*\d")
 
 
-def kin_name(tokens: list[str], text: str, after: int) -> bool:
+def kin_name(tokens: list[str], text: str, after: int, english: bool = False) -> bool:
     """After "my wife", "istri saya": does a name open ``tokens`` (the first ends at
     ``after`` in ``text``)? A listed name; an unlisted capitalised word only before another
     one or at the end of the clause ("my wife Xiomara.", not "Anak saya Kelas 5", "Ibu saya
     Pensiunan guru"); in lower case only a listed given name that is not also a word ("my
-    wife priya", not "my daughter grace period")."""
+    wife priya", not "my daughter grace period"). After an English cue (``english``), a
+    capitalised given name that is also a word elsewhere is a name too ("my wife Mei
+    handles ...": the Indonesian month), unless a day's number follows it."""
     low = tokens[0].lower().removesuffix("'s")  # "my daughter emma's card"
+    given, family = given_names(), surnames()
+    if english and tokens[0][0].isupper() and low in given:
+        return _DIGIT_AFTER_RE.match(text, after) is None
     if low in common_words():
         return False
-    given, family = given_names(), surnames()
     nxt = tokens[1].lower() if len(tokens) > 1 else ""
     if tokens[0][0].isupper():
         if (low in given and low not in AMBIGUOUS) or low in family:

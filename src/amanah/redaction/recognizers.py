@@ -36,6 +36,7 @@ from .names import (
     unlisted_then_surname,
 )
 from .spoken import (
+    DIGIT_WORDS,
     IDENTITY,
     NUMBER_WORDS,
     NUMBER_WORDS_RE,
@@ -109,6 +110,8 @@ NUM_RUN_RE = re.compile(
     rf"{_DIGIT_GROUP})*"
 )
 _GROUP_RE = re.compile(r"(\d+)")  # (captured: a split keeps the groups)
+# A digit said as a word (of more than one letter: not "o")
+_DIGIT_WORD = "|".join(sorted((w for w in DIGIT_WORDS if len(w) > 1), key=len, reverse=True))
 _SSN_FMT_RE = re.compile(r"^\d{3}([ -])\d{2}\1\d{4}$")
 _US_FMT_RE = re.compile(r"^(?:\+?1[ .-]?)?\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}$")
 _THOUSANDS_RE = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
@@ -293,13 +296,19 @@ def numbers(
                 yield found
             continue
         yield from _classify_run(found_in, 0, len(groups))
+    if not pieces:
+        return
+    # "six five, then 9284 4254": a country code said before the rest (a joining word in
+    # lower case, as the pattern wants it: most texts hold none)
+    if cues.has("PHONE") and _joining_word(text):
+        yield from _code_then_rest(text, pieces, cues, regions)
     if len(pieces) > 1:
         if sum(len(p[2]) for p in pieces) >= 13:  # (what a card has, at the least)
             yield from _card_in_pieces(text, pieces, cues)
-        if cues.has("PHONE"):
+        if cues.has("PHONE") or cues.number_ends:
             yield from _phone_in_pieces(text, pieces, cues, regions)
-        if len(pieces) > 2 and cues.has("SSN"):
-            yield from _ssn_in_pieces(text, pieces, cues)
+        if cues.has("SSN") or (len(pieces) > 2 and _SSN_PLACES_RE.search(text) is not None):
+            yield from _ssn_in_pieces(text, _with_word_pairs(text, pieces), cues)
         if short and cues.has("SECRET"):
             yield from _code_in_pieces(text, pieces, cues)
         if cues.has("NEG"):
@@ -368,7 +377,9 @@ def _phone_in_pieces(
     text: str, pieces: list[tuple[int, int, str]], cues: Cues, regions: tuple[str, ...]
 ) -> Iterator[Candidate]:
     """Digit groups joined by "then" or "terus" after a phone cue that together make a valid
-    phone number: each group is a piece of it (labelled apart, words come between)."""
+    phone number: each group is a piece of it (labelled apart, words come between). After a
+    bare "number"/"nomornya" too, when the first piece opens with a trunk "0" ("nomornya
+    0812, terus 3456 7890")."""
     i = 0
     while i < len(pieces) - 1:
         j, digits = i, pieces[i][2]
@@ -380,12 +391,52 @@ def _phone_in_pieces(
         if (
             j > i
             and 8 <= len(digits) <= 13
-            and cues.closest(pieces[i][0], pieces[i][1]) == "PHONE"
+            and _phone_piece_cue(cues, pieces[i])
             and phone_ok(digits, regions)
         ):
             for a, b, _ in pieces[i : j + 1]:
                 yield (a, b, "PHONE_NUMBER", 0.9)
         i = j + 1
+
+
+def _phone_piece_cue(cues: Cues, piece: tuple[int, int, str]) -> bool:
+    """Is the first piece of a phone said after a phone cue, or after a bare "number" with
+    its trunk "0"?"""
+    cue = cues.closest(piece[0], piece[1])
+    if cue == "PHONE":
+        return True
+    return cue is None and piece[2][0] == "0" and cues.number_near(piece[0])
+
+
+# A country code said in words before the rest of the number: "six five, then 9284 4254",
+# "enam dua, terus 812 ..." (normalise leaves two digit words as words).
+_COUNTRY_CODES = frozenset(["62", "65", "60", "61", "44"])
+_CODE_BEFORE_RE = re.compile(
+    rf"(?i)(?<![\w])(?P<cc>(?:{_DIGIT_WORD})[\s-]+(?:{_DIGIT_WORD})),?\s+"
+    r"(?:and\s+then|then|next|terus|trus|lalu|lanjut),?\s+$"
+)
+
+
+def _joining_word(text: str) -> bool:
+    """Does ``text`` hold a word that joins the pieces of a number (see _CODE_BEFORE_RE)?"""
+    return "then" in text or "rus" in text or "lalu" in text or "next" in text or "lanjut" in text
+
+
+def _code_then_rest(
+    text: str, pieces: list[tuple[int, int, str]], cues: Cues, regions: tuple[str, ...]
+) -> Iterator[Candidate]:
+    """A country code in words, "then" the rest of the number in digits, after a phone cue:
+    both labelled, when "+" and the two make a valid phone number."""
+    for a, b, digits in pieces:
+        m = _CODE_BEFORE_RE.search(text, max(0, a - 32), a)
+        if m is None:
+            continue
+        code = "".join(DIGIT_WORDS[w] for w in m.group("cc").lower().split())
+        if code not in _COUNTRY_CODES or cues.closest(m.start(), m.end()) != "PHONE":
+            continue
+        if phone_ok("+" + code + digits, regions):
+            yield (m.start("cc"), m.end("cc"), "PHONE_NUMBER", 0.9)
+            yield (a, b, "PHONE_NUMBER", 0.9)
 
 
 _SSN_PIECE_GAP_CUES = frozenset(["NEG", "SSN"])  # "first three ..., last four ..."
@@ -395,17 +446,63 @@ _SSN_PIECE_GAP_CUES = frozenset(["NEG", "SSN"])  # "first three ..., last four .
 _SSN_GAP_RE = re.compile(r"[^\d/:]{1,40}")
 
 
+# Its groups named by place, with no SSN cue: "the first three digits are 552 ... and the
+# last four are 5364" (the 3-2-4 shape, the places and the check make it one).
+_SSN_PLACES_RE = re.compile(r"(?i)(?<![\w])first\s+(?:three|3)(?![\w])")
+_FIRST_THREE_END_RE = re.compile(
+    r"(?i)(?<![\w])first\s+(?:three|3)(?:\s+digits?)?(?:\s+(?:are|is))?[\s,:]*$"
+)
+_LAST_FOUR_END_RE = re.compile(
+    r"(?i)(?<![\w])(?:last|final)\s+(?:four|4)(?:\s+digits?)?(?:\s+(?:are|is))?[\s,:]*$"
+)
+# Two digits said as words, alone between two pieces: "471 ... the middle two? oh nine, and
+# then the last four are 2286" (normalise leaves them words).
+_WORD_PAIR_RE = re.compile(rf"(?i)(?<![\w])(?:{_DIGIT_WORD})[\s,]+(?:{_DIGIT_WORD})(?![\w])")
+
+
+def _with_word_pairs(text: str, pieces: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """``pieces``, with a pair of digit words found between a piece of 3 digits and one of
+    4 taken as a piece of its own."""
+    out = [pieces[0]]
+    for a, b in pairwise(pieces):
+        if len(a[2]) == 3 and len(b[2]) == 4:
+            m = _WORD_PAIR_RE.search(text, a[1], b[0])
+            if m is not None:
+                words = m.group().lower().replace(",", " ").split()
+                out.append((m.start(), m.end(), "".join(DIGIT_WORDS[w] for w in words)))
+        out.append(b)
+    return out
+
+
+def _ssn_cued(text: str, cues: Cues, trio: list[tuple[int, int, str]]) -> bool:
+    """Is an SSN's cue the closest before its first group, or are its groups named "first
+    three" and "last four" with no other cue before them?"""
+    cue = cues.closest(trio[0][0], trio[0][1])
+    if cue == "SSN":
+        return True
+    if cues.before_other(trio[0][0], _PLACE_CUES) is not None:
+        return False
+    return (
+        _FIRST_THREE_END_RE.search(text, max(0, trio[0][0] - 40), trio[0][0]) is not None
+        and _LAST_FOUR_END_RE.search(text, max(0, trio[2][0] - 40), trio[2][0]) is not None
+    )
+
+
+_PLACE_CUES = frozenset(["CVV"])  # "first three digits"
+
+
 def _ssn_in_pieces(
     text: str, pieces: list[tuple[int, int, str]], cues: Cues
 ) -> Iterator[Candidate]:
     """An SSN read out in its three groups with words between ("my ssn, first three 726,
-    middle two 82, last four 3165"): 3, 2 and 4 digits a few words apart, after an SSN cue."""
+    middle two 82, last four 3165"): 3, 2 and 4 digits a few words apart, after an SSN cue
+    (or named by their places)."""
     for i in range(len(pieces) - 2):
         trio = pieces[i : i + 3]
         if [len(p[2]) for p in trio] != [3, 2, 4]:
             continue
         digits = "".join(p[2] for p in trio)
-        if not ssn_ok(digits) or cues.closest(trio[0][0], trio[0][1]) != "SSN":
+        if not ssn_ok(digits) or not _ssn_cued(text, cues, trio):
             continue
         if all(
             _SSN_GAP_RE.fullmatch(text, a[1], b[0]) is not None
@@ -448,17 +545,25 @@ _AREA_GAP_RE = re.compile(r"[^\d?!/:]{1,24}")
 def _area_code_phone(
     text: str, pieces: list[tuple[int, int, str]], cues: Cues
 ) -> Iterator[Candidate]:
-    """A phone said as its area code (just after "area code") and then the rest (7 digits),
-    a few words apart with no cue between: a North American number, labelled piece by piece.
+    """A phone said as its area code (just after "area code") and then the rest (7 digits,
+    or 3 and 4), a few words apart with no cue between: a North American number, labelled
+    piece by piece.
     The area code alone stays (a place, like a postcode)."""
-    for a, b in pairwise(pieces):
-        if len(a[2]) != 3 or len(b[2]) != 7 or _NANP_RE.match(a[2] + b[2]) is None:
+    for k, a in enumerate(pieces[:-1]):
+        if len(a[2]) != 3 or _AREA_CODE_END_RE.search(text, max(0, a[0] - 24), a[0]) is None:
             continue
-        if _AREA_CODE_END_RE.search(text, max(0, a[0] - 24), a[0]) is None:
+        rest = pieces[k + 1 : k + 2]
+        if len(rest[0][2]) == 3 and k + 2 < len(pieces):  # "206, then 443, then 4504"
+            rest = pieces[k + 1 : k + 3]
+        digits = a[2] + "".join(p[2] for p in rest)
+        if [len(p[2]) for p in rest] not in ([7], [3, 4]) or _NANP_RE.match(digits) is None:
             continue
-        if _AREA_GAP_RE.fullmatch(text, a[1], b[0]) and not _cues_between(cues, a[1], b[0]):
-            yield (a[0], a[1], "PHONE_NUMBER", 0.9)
-            yield (b[0], b[1], "PHONE_NUMBER", 0.9)
+        if all(
+            _AREA_GAP_RE.fullmatch(text, x[1], y[0]) and not _cues_between(cues, x[1], y[0])
+            for x, y in pairwise([a, *rest])
+        ):
+            for s, e, _ in (a, *rest):
+                yield (s, e, "PHONE_NUMBER", 0.9)
 
 
 def _cues_between(cues: Cues, start: int, end: int) -> list[str]:
@@ -549,6 +654,8 @@ def _window(r: _Run, i: int, j: int) -> Candidate | None:
             cue = "CVV" if card else "SECRET"
         elif cue == "SECRET" and len(digits) == 3 and _card_context(cues):
             cue = "CVV"  # "card 4111..., exp 12/27, code 737"
+        elif cue == "CVV" and before and _place_named(text, cue_end):
+            cue = None  # "the first three digits are 552": a piece named by its place
         elif cue is None and cues.number_near(base + s):
             cue = "NUMBER"
         elif cue == "PHONE" and len(digits) <= 6 and _code_near(cues, base + s):
@@ -557,6 +664,9 @@ def _window(r: _Run, i: int, j: int) -> Candidate | None:
             cue = "PHONE"  # "312 352 1616 extension 204": the number an extension is of
         elif cue == "ACCOUNT" and len(digits) >= 13 and cues.near(base + s, "CARD"):
             cue = "CARD"  # "the card on my account is 4111 ...": a card said to be one
+        elif cue == "ACCOUNT" and before and _number_on_record(cues, text, base + s):
+            phone = classify_digits(run[s:e], digits, "NUMBER", r.regions)
+            cue = "NUMBER" if phone is not None and phone[2] == "PHONE_NUMBER" else cue
         elif cue in _CARRIERS and before and (carried := _carried_by(cues, text, base + s)):
             cue = cue if is_card(digits) else carried
         if len(digits) <= 6 and cue not in _SHORT_CUES:
@@ -582,6 +692,20 @@ def _window(r: _Run, i: int, j: int) -> Candidate | None:
     return result
 
 
+# "first three digits", "next three": the place of a piece, not the three digits of a CVV
+_FIRST_COUNT_END_RE = re.compile(
+    r"(?i)(?<![\w])(?:first|next|middle)\s+(?:three|3|tiga)[- ](?:digits?|angka)$"
+)
+
+
+def _place_named(text: str, cue_end: int) -> bool:
+    """Does the CVV cue ending at ``cue_end`` name a piece's place ("first three digits")?
+    (Most CVV cues end otherwise: "CVV", "on the back".)"""
+    if not text.endswith(("digit", "digits", "angka"), 0, cue_end):
+        return False
+    return _FIRST_COUNT_END_RE.search(text, max(0, cue_end - 24), cue_end) is not None
+
+
 # "the CVV on the new card is 094", "the NPWP on my card reads ...", "the passport on the
 # booking should be ...", "the mobile on the account, is it ...": the card, the booking or
 # the account only carries the value the cue before it names.
@@ -600,6 +724,15 @@ def _carried_by(cues: Cues, text: str, start: int) -> str | None:
     if _ON_CARD_RE.fullmatch(text, cues.ends[i - 1], cues.starts[i]) is None:
         return None
     return cues.cats[i - 1]
+
+
+def _number_on_record(cues: Cues, text: str, start: int) -> bool:
+    """Is the account cue closest before ``start`` the record a bare "number" is on ("the
+    number on the account is 07809 281913": the contact number it holds, when the digits
+    make a phone; "account number" names the account's own)?"""
+    i = bisect_right(cues.ends, start) - 1
+    k = bisect_right(cues.number_ends, cues.starts[i]) - 1
+    return k >= 0 and _ON_CARD_RE.fullmatch(text, cues.number_ends[k], cues.starts[i]) is not None
 
 
 def _said_as_ssn(r: _Run, start: int, digits: str) -> bool:
@@ -1379,12 +1512,12 @@ PASSWORD_RE = re.compile(
     # grouped by first letter: the scan rejects most places with one test
     # (the word-start test comes after the first letter, "p(?<![\w]p)": a leading look-behind
     # would cost a test at every position of the text)
-    r"(?i:p(?<![\w]p)(?:ass\s?word(?:nya|ku)?|asscode(?:nya)?|ass\s?phrase|ass\s?nya|ass(?=\s*:)|"
+    r"(?i:p(?<![\w]p)(?:ass\s?word(?:-?nya|ku)?|asscode(?:nya)?|ass\s?phrase|ass\s?nya|ass(?=\s*:)|"
     # chat shorthand, "pass" before what it opens: "pass email sy X", "pass wifi nya X"
     r"ass(?=\s+(?:e-?mail|akun|account|wifi|ig|fb|login|app|aplikasi|[im]-?banking)(?![\w]))|"
-    r"wd?(?:nya)?|in(?:nya|ku)?|ertanyaan\s+keamanan(?:nya)?)|k(?<![\w]k)(?:ata\s+kunci(?:nya)?|"
-    r"ata\s?sandi(?:nya|ku)?|ata\s+rahasia(?:nya)?)|s(?<![\w]s)(?:andi(?:nya|ku)?|ecret[\s_-]?key|"
-    r"ecret\s+(?:word|answer|question)|ecurity\s+(?:question|answer)s?)|a(?<![\w]a)(?:pi|ccess)"
+    r"wd?(?:nya)?|in(?:nya|ku)?|ertanyaan\s+keamanan(?:nya)?)|k(?<![\w]k)(?:ata\s+kunci(?:-?nya)?|"
+    r"ata\s?sandi(?:-?nya|ku)?|ata\s+rahasia(?:-?nya)?)|s(?<![\w]s)(?:andi(?:-?nya|ku)?|ecret[\s_-]?key|"
+    r"ecret\s+(?:word|answer|question)|ecurity\s+(?:question|answer|word|phrase)s?)|a(?<![\w]a)(?:pi|ccess)"
     r"[\s_-]?(?:key|token)|m(?<![\w]m)emorable\s+(?:word|answer|phrase)|j(?<![\w]j)awaban(?:nya)?"
     r"(?:\s+(?:pertanyaan\s+)?keamanan(?:nya)?))(?![\w])"
     # "the passcode for the app is X", "sandi internet banking saya X", "password wifi nya X"
@@ -1529,6 +1662,10 @@ _NOT_SECRET = frozenset(
         "what",
         "where",
         "kok",
+        "never",
+        "always",
+        "already",
+        "sent",
     ]
 )
 
@@ -1536,10 +1673,17 @@ _NOT_SECRET = frozenset(
 # "password is X", "password: X", and the Indonesian "sandinya X", "kata sandi saya X".
 _MARKED_RE = re.compile(
     r"(?i)(?:\b(?:is|adalah|itu|saya|ku|nya|sekarang|sebelumnya|dulu|tadinya|previously)|"
-    r"(?:sandi|word|code)nya|'s|[:=])\s*$"
+    r"(?:sandi|word|code)-?nya|'s|[:=])\s*$"
 )
 
 
+# A word with its enclitic after a password's cue: "wifi-nya", "emailnya" name what it is for
+_ENCLITIC_RE = re.compile(r"[A-Za-z]+-nya")
+# "the security word I set up was X", "the password we chose was X": a word the speaker set
+_CHOSE_WAS_RE = re.compile(
+    r"(?i)\b(?:i|we)\s+(?:set(?:\s+up)?|chose|picked|used|gave|created|made|registered|"
+    r"(?:came|come)\s+up\s+with)(?:\s+(?:it|up|them))?\s+was\s*$"
+)
 # A remark on the case of a whole password read out: not part of it.
 _CASE_REMARK_RE = re.compile(
     r"[\s,]+(?i:huruf\s+(?:kecil|besar)(?:\s+semua(?:nya)?)?|semua(?:nya)?\s+huruf|all\s+"
@@ -1692,9 +1836,14 @@ def _secrets(
             continue
         if low in _NOT_SECRET or (value.isdigit() and len(value) < 4) or low in FUNCTION_WORDS:
             continue
-        marked = _MARKED_RE.search(text, m.start(), start) is not None
+        marked = (
+            _MARKED_RE.search(text, m.start(), start) is not None
+            or _CHOSE_WAS_RE.search(text, m.start(), start) is not None
+        )
         mixed = any(c.isdigit() for c in value) or not value.isalpha()
         raw = m.group("v")
+        if _ENCLITIC_RE.fullmatch(value):  # "kata sandi wifi-nya X": what it is for, then X
+            marked = mixed = False
         if not (marked or mixed):
             nxt = _NEXT_MIXED_RE.match(text, start + len(value))
             if nxt is None:
@@ -1719,8 +1868,9 @@ _INTRO_TAIL_RE = re.compile(
     r"nasabah|pemilik|pemegang|ada\s+yang|ada\s+yg|how\s+(?:can|may)|what\s+can)\b|,)"
 )
 # After a greeting or thanks: the word closes the clause ("thanks Rina", "hi Declan, ...").
+# (a surname with its particle too: "you're speaking with Sanne de Vries.")
 _CLOSE_TAIL_RE = re.compile(
-    r"(?:\s+[A-Z][a-z]+)?(?:'s)?(?:\s*(?:[,.!?;)]|$)|\s+(?:ya|yah|ok|okay|please|tadi|kemarin|"
+    r"(?:\s+(?:(?:de|van|von|der|den|da|del|della|di|le|la)\s+)?[A-Z][a-z]+)?(?:'s)?(?:\s*(?:[,.!?;)]|$)|\s+(?:ya|yah|ok|okay|please|tadi|kemarin|"
     r"yesterday|today|again|juga|lagi|sekali|for|untuk|about|soal|from|dari|here|speaking|di|at|on)\b)"
 )
 _SPACES_RE = re.compile(r"\s+")
@@ -1900,7 +2050,8 @@ _ORG_WORDS = frozenset(
     ["logistics", "group", "holdings", "ltd", "limited", "inc", "llc", "plc", "corp",
      "corporation", "company", "solutions", "services", "consulting", "partners",
      "industries", "enterprises", "technologies", "systems", "trading", "airlines", "airways",
-     "insurance", "motors", "foods", "bank", "tbk", "studio", "agency", "pharmacy"]
+     "insurance", "motors", "foods", "bank", "tbk", "studio", "agency", "pharmacy", "mobile",
+     "telecom", "broadband", "energy", "finance", "networks", "wireless", "communications"]
 )  # fmt: skip
 _BANK_NAMES = frozenset(["chase", "barclays", "lloyds", "halifax", "santander", "citi", "ally"])
 _WITH_END_RE = re.compile(r"(?i)(?:with|at|from|di|ke)\s+$")
@@ -1943,9 +2094,13 @@ def people(text: str) -> Iterator[Candidate]:
         count = unlisted or name_extent(tokens, strength)
         if not count and strength == "weak" and tokens:
             count = _weak_name(text, m, words, tokens)
+        english = kin and cue.group("title")[:1].lower() in "mhot"  # my, his/her, our, their
+        if not count and english and tokens[0][0].isupper() and tokens[0].lower() in given:
+            # "my wife Mei": a given name the word lists hold too (kin_name decides)
+            count = 1 + name_extent(tokens[1:], "title") if len(tokens) > 1 else 1
         if count and kin:  # "my wife said", "my daughter will": a word, not her name
             after = name_start + words[0].end()
-            count = kin_extent(tokens, count) if kin_name(tokens, text, after) else 0
+            count = kin_extent(tokens, count) if kin_name(tokens, text, after, english) else 0
         if count and _spelling(text, name_start):
             count = 0
         if count and strength != "weak" and _unlisted_after(text, cue, tokens[0], given, family):
