@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Literal
 
 from . import recognizers as rec
@@ -61,6 +61,23 @@ def has_digit(text: str) -> bool:
     return not text.isascii() and any(c.isdigit() for c in text)
 
 
+class _Regions:
+    """The phone regions of ``text``'s language, detected on first use: only a number
+    checked as a phone needs them (about one message in ten), and the detection costs a
+    scan of the text."""
+
+    __slots__ = ("found", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.found: tuple[str, ...] | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        if self.found is None:
+            self.found = _REGIONS[detect_language(self.text)]
+        return iter(self.found)
+
+
 class Redactor:
     """Compiled recognizers for English and Indonesian. Build once, reuse; thread-safe.
 
@@ -97,14 +114,15 @@ class Redactor:
 
     def analyze(self, text: str, lang: Lang | str = "auto") -> list[Entity]:
         """Entities in ``text``, sorted by start, offsets into ``text``."""
-        return self._analyze(text, self.language(text, lang))
+        return self._analyze(text, None if lang == "auto" else self.language(text, lang))
 
-    def _analyze(self, text: str, lang: str) -> list[Entity]:
+    def _analyze(self, text: str, lang: str | None) -> list[Entity]:
+        """``lang`` None: detected from ``text`` only if a number is checked as a phone."""
         if not text:
             return []
         norm, offsets = normalise(text) if self.spoken else (text, IDENTITY)
         cues = Cues(norm)
-        regions = _REGIONS[lang]
+        regions = _REGIONS[lang] if lang is not None else _Regions(text)
         cands: list[rec.Candidate] = []
         digits = has_digit(norm)
         if digits:
