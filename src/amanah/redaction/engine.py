@@ -9,7 +9,7 @@ from typing import Literal
 
 from . import recognizers as rec
 from .addresses import addresses
-from .context import Cues
+from .context import Cues, may_cue_date
 from .errors import RedactionError
 from .lang import detect_language
 from .model import ENTITY_TYPES, Entity, RedactionResult
@@ -26,6 +26,7 @@ _REGIONS = {
 
 
 _ASCII_DIGIT_RE = re.compile(r"[0-9]")
+_NO_CUES = Cues("")  # (never changed by its readers)
 
 
 def resolve(candidates: Iterable[rec.Candidate], min_score: float) -> list[rec.Candidate]:
@@ -121,10 +122,12 @@ class Redactor:
         if not text:
             return []
         norm, offsets = normalise(text) if self.spoken else (text, IDENTITY)
-        cues = Cues(norm)
+        digits = has_digit(norm)
+        # without a digit, only spoken_dates reads the cues, and only for a DOB or an
+        # expiry cue: most such texts have none, and the hint costs half of Cues
+        cues = Cues(norm) if digits or may_cue_date(norm) else _NO_CUES
         regions = _REGIONS[lang] if lang is not None else _Regions(text)
         cands: list[rec.Candidate] = []
-        digits = has_digit(norm)
         if digits:
             cands.extend(rec.numbers(norm, cues, regions, offsets))
             cands.extend(rec.dates(norm, cues))
