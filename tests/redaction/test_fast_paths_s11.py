@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from amanah.redaction import Redactor, context, detect_language, engine
+from amanah.redaction import Redactor, context, detect_language, engine, names
 from amanah.redaction.context import Cues
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "redaction"
@@ -69,3 +69,14 @@ def test_date_hint_whenever_cues_hold_a_date_cue() -> None:
             if cues.has("DOB") or cues.has("EXPIRY"):
                 assert context.may_cue_date(variant)
     assert not context.may_cue_date("Hi, this is Sarah Tan.")
+
+
+def test_cue_at_the_start_found_by_the_padded_search() -> None:
+    """_next_cue from 0 searches " " + low: a cue at 0 is found where _CUE_LOW_RE finds it."""
+    starts = ["my name is Budi", "Hi Rina, thanks", "saya Budi Santoso", "ok my wife Sarah", "x"]
+    for text in [*starts, *(t.upper() for t in starts), *(t.title() for t in starts)]:
+        low = text.lower()
+        padded = names._TRIGGER_START_RE.match(" " + low) is not None
+        assert padded == (names._CUE_LOW_RE.match(low, 0) is not None)
+        a, b = names.TRIGGER_RE.search(text), names._next_cue(text, low, 0)
+        assert (a and a.span()) == (b and (b[0].start(), b[1].end()))
