@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Literal
 
 from . import recognizers as rec
 from .addresses import addresses
-from .context import Cues
+from .context import Cues, may_cue_date
 from .errors import RedactionError
 from .lang import detect_language
 from .model import ENTITY_TYPES, Entity, RedactionResult
@@ -26,6 +26,7 @@ _REGIONS = {
 
 
 _ASCII_DIGIT_RE = re.compile(r"[0-9]")
+_NO_CUES = Cues("")  # (never changed by its readers)
 
 
 def resolve(candidates: Iterable[rec.Candidate], min_score: float) -> list[rec.Candidate]:
@@ -59,6 +60,23 @@ def has_digit(text: str) -> bool:
     if _ASCII_DIGIT_RE.search(text) is not None:
         return True
     return not text.isascii() and any(c.isdigit() for c in text)
+
+
+class _Regions:
+    """The phone regions of ``text``'s language, detected on first use: only a number
+    checked as a phone needs them (about one message in ten), and the detection costs a
+    scan of the text."""
+
+    __slots__ = ("found", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.found: tuple[str, ...] | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        if self.found is None:
+            self.found = _REGIONS[detect_language(self.text)]
+        return iter(self.found)
 
 
 class Redactor:
@@ -97,16 +115,19 @@ class Redactor:
 
     def analyze(self, text: str, lang: Lang | str = "auto") -> list[Entity]:
         """Entities in ``text``, sorted by start, offsets into ``text``."""
-        return self._analyze(text, self.language(text, lang))
+        return self._analyze(text, None if lang == "auto" else self.language(text, lang))
 
-    def _analyze(self, text: str, lang: str) -> list[Entity]:
+    def _analyze(self, text: str, lang: str | None) -> list[Entity]:
+        """``lang`` None: detected from ``text`` only if a number is checked as a phone."""
         if not text:
             return []
         norm, offsets = normalise(text) if self.spoken else (text, IDENTITY)
-        cues = Cues(norm)
-        regions = _REGIONS[lang]
-        cands: list[rec.Candidate] = []
         digits = has_digit(norm)
+        # without a digit, only spoken_dates reads the cues, and only for a DOB or an
+        # expiry cue: most such texts have none, and the hint costs half of Cues
+        cues = Cues(norm) if digits or may_cue_date(norm) else _NO_CUES
+        regions = _REGIONS[lang] if lang is not None else _Regions(text)
+        cands: list[rec.Candidate] = []
         if digits:
             cands.extend(rec.numbers(norm, cues, regions, offsets))
             cands.extend(rec.dates(norm, cues))

@@ -774,7 +774,14 @@ def _next_cue(text: str, low: str | None, pos: int) -> Trigger | None:
     if low is None:
         m = TRIGGER_RE.search(text, pos)
         return (m, m) if m is not None else None
-    cue = _CUE_LOW_RE.match(low, 0) if pos == 0 else None  # no character before it
+    cue = None
+    if pos == 0:  # one search of " " + low: its space stands before a cue at 0
+        before = _TRIGGER_START_RE.search(" " + low)
+        if before is None:
+            return None
+        pos = before.start()  # (where the cue starts in ``low``)
+        cue = _CUE_LOW_RE.match(low, pos)
+        pos += 1
     while cue is None:
         before = _TRIGGER_START_RE.search(low, max(pos - 1, 0))
         if before is None:

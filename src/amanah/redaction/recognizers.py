@@ -119,7 +119,7 @@ _PLAIN_DATE_RE = re.compile(r"^\d{1,4}[/.\-]\d{1,2}[/.\-]\d{2,4}$")
 
 
 def classify_digits(
-    raw: str, digits: str, cue: str | None, regions: tuple[str, ...]
+    raw: str, digits: str, cue: str | None, regions: Iterable[str]
 ) -> Candidate | None:
     """The best entity type for one digit sequence, or None. Start/end are filled by the caller."""
     n = len(digits)
@@ -222,7 +222,7 @@ def _bare_phone(raw: str, digits: str, spoken: Callable[[], bool]) -> Candidate 
     return None
 
 
-def _country_code_phone(raw: str, digits: str, cue: str | None, regions: tuple[str, ...]) -> bool:
+def _country_code_phone(raw: str, digits: str, cue: str | None, regions: Iterable[str]) -> bool:
     """A number said with its country code but no "+": "62 812 3456 7890", "6591234567".
 
     Indonesian mobiles (62 8..) are distinctive enough on their own; other codes
@@ -270,7 +270,7 @@ _SHORT_CUE_CATS = _SHORT_CUES | {"SECCODE"}
 
 
 def numbers(
-    text: str, cues: Cues, regions: tuple[str, ...], offsets: OffsetMap = IDENTITY
+    text: str, cues: Cues, regions: Iterable[str], offsets: OffsetMap = IDENTITY
 ) -> Iterator[Candidate]:
     """Numbers of ``text``; ``offsets`` (from :func:`normalise`) tells runs read out in words."""
     pieces: list[tuple[int, int, str]] = []  # plain digit groups, for cards read in pieces
@@ -374,7 +374,7 @@ _PHONE_JOIN_RE = re.compile(
 
 
 def _phone_in_pieces(
-    text: str, pieces: list[tuple[int, int, str]], cues: Cues, regions: tuple[str, ...]
+    text: str, pieces: list[tuple[int, int, str]], cues: Cues, regions: Iterable[str]
 ) -> Iterator[Candidate]:
     """Digit groups joined by "then" or "terus" after a phone cue that together make a valid
     phone number: each group is a piece of it (labelled apart, words come between). After a
@@ -598,7 +598,7 @@ class _Run:
         base: int,
         split: tuple[list[tuple[int, int]], str],
         cues: Cues,
-        regions: tuple[str, ...],
+        regions: Iterable[str],
         offsets: OffsetMap,
         *,
         short: bool,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import os
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -190,7 +191,7 @@ _PHONE_CACHE_MAX = 4096
 _PHONE_KEY = os.urandom(16)
 
 
-def phone_ok(raw: str, regions: tuple[str, ...]) -> bool:
+def phone_ok(raw: str, regions: Iterable[str]) -> bool:
     """True when phonenumbers accepts ``raw`` as a valid number (international, or in a region)."""
     key = hashlib.blake2b(
         f"{raw}\0{','.join(regions)}".encode(), key=_PHONE_KEY, digest_size=16
@@ -225,7 +226,7 @@ def warm_phone_metadata(regions: tuple[str, ...]) -> None:
             _phone_valid(phonenumbers.format_number(example, fmt.E164), regions)
 
 
-def _phone_valid(raw: str, regions: tuple[str, ...]) -> bool:
+def _phone_valid(raw: str, regions: Iterable[str]) -> bool:
     try:
         if raw.lstrip().startswith("+"):
             return phonenumbers.is_valid_number(phonenumbers.parse(raw, None))
