@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from amanah.redaction import Redactor, context, detect_language, engine, names
 from amanah.redaction.context import Cues
-
-DATA = Path(__file__).resolve().parents[1] / "data" / "redaction"
+from amanah.redaction.evaluate import CORPORA
 
 TEXTS = [
     "call me on 0812 3456 7890 please",
@@ -59,9 +57,9 @@ def test_date_hint_whenever_cues_hold_a_date_cue() -> None:
         "the card expired-nya kapan",
         "Hi, this is Sarah Tan.",
     ]
-    for path in DATA.glob("*.jsonl"):
-        if path.stem in ("heldout2", "heldout10"):
-            continue  # blind sets: a failure would show their text
+    for path in CORPORA:  # never a newer blind set, nor heldout2: a failure would show a text
+        if path.stem == "heldout2":
+            continue
         texts += [json.loads(line)["text"] for line in path.read_text().splitlines()]
     for text in texts:
         for variant in (text, text.lower(), text.upper()):
