@@ -53,8 +53,8 @@ _CITY_TAIL_RE = re.compile(
 # A town after a comma, but not a title or a word that opens the next clause.
 _PLACE = (
     r"(?!(?:Pak|Bu|Bapak|Ibu|Mas|Mbak|Kak|Mr|Mrs|Ms|Terima|Tolong|Mohon|Saya|Dan|Yang|Thanks|"
-    r"Please|And|The|Thank)\b)[A-Z][A-Za-z]+(?:\s[A-Z][a-z]+){0,2}"
-)
+    r"Please|And|The|Thank|Jl|Jln|Jalan|Gg|Gang)\b)[A-Z][A-Za-z]+(?:\s[A-Z][a-z]+){0,2}"
+)  # (a street word opens the next part: "Apartemen ... No. 08, Jl. Raya ...")
 _ID_PART = (
     r"(?:,?\s*(?i:No\.?|Nomor|Nmr\.?|Blok|Blk\.?|RT\.?|RW\.?|Kel\.?|Kelurahan|Kec\.?|Kecamatan|"
     r"Kab\.?|Kabupaten|Kota|Desa|Dusun|Lantai|Lt\.?|Unit|Kav\.?|Kavling|Sektor|Sector|Tahap|"
@@ -77,14 +77,19 @@ _ST_WORDS = [
 _ST = f"(?:{by_first_letter(_ST_WORDS)})"
 _EN_TAIL = (
     rf"\s(?:(?:[A-Z][a-z]+(?:'s)?|\d{{1,3}}(?:st|nd|rd|th))\s){{1,3}}{_ST}(?![\w])(?:\s\d{{1,3}})?"
-    r"(?:,?\s(?:Apt\.?|Apartment|Unit|Suite|Flat|#)\s?[\w\-]+)?"
+    r"(?:,?\s(?:(?i:apt\.?|apartment|unit|suite|flat)|#)\s?[\w\-]+)?"
     r"(?:,\s(?!(?:Thanks|Thank|Please|And|But|The|Is|Correct|Right|Yes|No|Ok|Okay)\b)"
     r"(?:Co\.\s|County\s)?[A-Z][a-z]+(?:\s[A-Z][a-z]+)?){0,3}(?:,?\s[A-Z]{2}(?=[\s,.]|$))?"
     r"(?:,?\s(?:\d{4,6}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})(?![\w]))?"
 )
 ADDRESS_EN_RE = re.compile(rf"\d(?<![\w]\d)\d{{0,4}}[A-Za-z]?{_EN_TAIL}")
 # "Flat 3, 22 Baker Street": checked just before a match (not scanned for everywhere).
-_FLAT_RE = re.compile(r"(?<![\w])(?:Flat|Unit|Apt\.?|Apartment)\s\w{1,4},?\s$")
+_FLAT_RE = re.compile(r"(?<![\w])(?:Flat|Unit|Apt\.?|Apartment|Level|Floor)\s\w{1,4},?\s$")
+# "Kost Griya Putra, Jl. ...", "Gedung Graha Mitra Lt. 9, Jl. ...": the building before the street
+_BUILDING_RE = re.compile(
+    r"(?<![\w])(?:Kost?|Gedung|Wisma|Menara|Graha|Ruko|Apartemen|Tower)\s(?:[A-Z][\w\-]*\s?){1,4}"
+    r"(?:(?:Lt\.?|Lantai)\s?\d{1,3}\s?)?(?:No\.?\s?\d{1,4}[A-Za-z]?\s?)?,\s*$"
+)
 # The house number said in words ("twelve Baker Street"): run only when a street word is there.
 ADDRESS_EN_SPOKEN_RE = re.compile(rf"{NUMBER_WORDS_RE}{_EN_TAIL}")
 # A post-office box, with the town, state and postcode after it: "PO Box 2281, Austin, TX
@@ -114,9 +119,16 @@ ADDRESS_EU_RE = re.compile(
 # Only the common ones: each is tried at every place its first letter is, in every message
 # (an address on a rarer street, "Quai ...", is still found when another hint is there).
 _EU_WORDS = ["rue", "rua", "via", "viale", "piazza", "calle", "avenida", "chemin"]
+# A block, a street and a unit ("Blk 41 Jurong West St 42 #05-12"), said too ("block
+# forty-one, ... Street forty-two, hash 0512"), or a house number and a street with the
+# six-digit postcode after "Singapore" ("88 Lorong Chuan, #11-04, Singapore 556741").
+_SG_UNIT = r"(?:,?\s?(?:#|hash\s)\d{1,3}-?\d{1,4})?"
 ADDRESS_SG_RE = re.compile(
-    r"B(?<![\w]B)(?:lk|lock)\s\d{1,4}[A-Z]?\s(?:[A-Z][a-z]+\s?){1,4}(?:\d{1,2})?"
-    r"(?:,?\s?#\d{1,3}-\d{1,4})?(?:,?\s(?:Singapore|S)\s?\(?\d{6}\)?)?"
+    rf"[Bb](?<![\w][Bb])(?:lk|lock)\s(?:\d{{1,4}}[A-Z]?(?![\w])|{NUMBER_WORDS_RE}),?\s"
+    rf"(?:[A-Z][a-z]+\s?){{1,4}}(?:\d{{1,2}}(?![\w])|{NUMBER_WORDS_RE})?"
+    rf"{_SG_UNIT}(?:,?\s(?:Singapore|S)\s?\(?\d{{6}}\)?)?"
+    rf"|\d(?<![\w]\d)\d{{0,3}}[A-Z]?\s(?:[A-Z][a-z]+\s?){{1,4}}(?:\d{{1,2}}(?![\w]))?"
+    rf"{_SG_UNIT},?\sSingapore\s?\(?\d{{6}}\)?"
 )
 
 
@@ -229,7 +241,10 @@ _ADDRESS_STOP_RE = re.compile(
     r"kak|pak|bu|mbak|mas|bersama)(?![\w])"  # in lower case only: not "Jl. Karya Bersama"
     r"|,\s*(?:Pak|Bu|Bapak|Ibu|Mbak|Mas|Kak|Mr|Mrs|Ms|Miss|Dr)\.?\s"
     r"|,?\s*\+?\d[\d \-]{7,}\d|\S+@"
-    r"|,\s*(?!(?i:rt|rw|kel|kec|kab|kota|no|blok|blk|desa|dusun|kav|lt|lantai|apt|unit|flat|suite)\b)[a-z]"
+    # (not an address's own part after the comma: "..., nomor lima belas", "er-te tiga")
+    r"|,\s*(?!(?i:rt|rw|er-?te|er-?we|kel|kelurahan|kec|kecamatan|kab|kota|no|blok|blk|desa|"
+    r"dusun|kav|lt|lantai|apt|unit|flat|suite|gang|gg|(?:nomor|nomer)(?=\s+(?:\d|satu|dua|"
+    r"tiga|empat|lima|enam|tujuh|delapan|sembilan|se)))\b)[a-z]"
 )
 # What the address is for, between the cue and a colon: "(address) for the chargeback
 # letter:", "(alamat) untuk pengiriman kartu:".
@@ -357,7 +372,30 @@ def addresses(text: str, digits: bool = True) -> Iterator[Candidate]:
         found.append((lo, hi, "ADDRESS", 0.9 if inside else 0.86))
     if found and _BUSINESS_HINT_RE.search(low) is not None:
         found = [c for c in found if not _business(text, c[0], c[1])]
-    yield from found
+    if len(found) > 1:
+        found = _joined(text, found)
+    for s, e, kind, score in found:
+        if s and text[s - 1] == "-":  # "forty-four ten Cedar Ridge Drive": "four ten" is 410
+            tens = _TENS_BEFORE_RE.search(text, max(0, s - 9), s)
+            s = tens.start() if tens is not None else s
+        yield s, e, kind, score
+
+
+def _joined(text: str, found: list[Candidate]) -> list[Candidate]:
+    """Spans that overlap or only a comma parts joined into one: parts of the same address
+    ("Apartemen Kalibata City ... No. 08" and "Jl. Raya Kalibata, Jakarta Selatan")."""
+    out: list[Candidate] = []
+    for c in sorted(found):
+        if out and (c[0] < out[-1][1] or text[out[-1][1] : c[0]] in (", ", ",")):
+            last = out[-1]
+            out[-1] = (last[0], max(last[1], c[1]), last[2], max(last[3], c[3]))
+        else:
+            out.append(c)
+    return out
+
+
+# The tens word of a house number said in pairs, left as a word by normalise ("forty-410").
+_TENS_BEFORE_RE = re.compile(r"(?i)(?<![\w])(?:twen|thir|for|fif|six|seven|eigh|nine)ty-$")
 
 
 # A company's own premises ("our head office is at ...", "kantor cabang kami di ..."): not
@@ -443,7 +481,9 @@ def _may_hold_address(low: str, digits: bool) -> bool:
     """Can any address pattern match ``low`` (lower-cased ASCII)? One scan for the street,
     Indonesian street and address-cue words instead of one scan each (most messages have
     none of them)."""
-    if digits and ("blk" in low or "block" in low or "box" in low or "kotak pos" in low):
+    if digits and (
+        "blk" in low or "block" in low or "singapore" in low or "box" in low or "kotak pos" in low
+    ):
         return True  # the Singapore block and the post-office box forms have their own
     return _ANY_HINT_RE.search(low) is not None
 
@@ -475,7 +515,7 @@ def _street_addresses(text: str, low: str, digits: bool = True) -> Iterator[Cand
         street = _STREET_ANY_LOW_RE.search(low) is not None
         eu = _STREET_AT_LOW_RE.search(low) is not None
     regexes = [ADDRESS_EN_RE] if digits and street else []
-    if digits and ("blk" in low or "block" in low):
+    if digits and ("blk" in low or "block" in low or "singapore" in low):
         regexes.append(ADDRESS_SG_RE)
     if digits and ("box" in low or "kotak pos" in low):
         regexes.append(ADDRESS_BOX_RE)
@@ -514,6 +554,9 @@ def _street_addresses(text: str, low: str, digits: bool = True) -> Iterator[Cand
             end = _trim_id(text, start, end)
             if _bare_street(text[start:end]):
                 continue  # "macet di Jalan MH Thamrin": a place passed, not where one lives
+            if start > 2 and text[start - 2] == ",":
+                building = _BUILDING_RE.search(text, max(0, start - 60), start)
+                start = building.start() if building is not None else start
         city = _CITY_TAIL_RE.match(text, end)
         end = city.end() if city is not None else end
         start, end = _widen(text, start, end)

@@ -78,7 +78,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"runs? out",  # "and it runs out 11/28"
         r"exp\.?(?: date)?",
         r"valid[ -](?:thru|through|until|till|to|up to|sampai|hingga|sampe|s/d|s\.d\.?|sd)",
-        r"good (?:thru|through)",
+        r"good (?:thru|through|until|till)",
         r"masa berlaku(?:nya)?",
         r"berlaku (?:sampai dengan|sampai|hingga|sampe|sd|s/d|s\.d\.?|until|thru)",
         r"berlakunya",

@@ -580,7 +580,11 @@ KIN = (
     + ")"
 )  # fmt: skip
 # A middle initial is a token too, when a capitalised word follows: "Marcus J. Holloway".
-_TOKEN = r"(?:[sSdD]/[oO]|[aA]/[lLpP])(?![\w/])|[A-Z]\.(?=\s+[A-Z][a-z])|[A-Za-z][A-Za-z'\-]*"
+# (accented letters inside a name too: "Lucía", "Tomás", "Ní")
+_TOKEN = (
+    r"(?:[sSdD]/[oO]|[aA]/[lLpP])(?![\w/])|[A-Z]\.(?=\s+[A-Z][a-z])"
+    r"|[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'\-]*"
+)
 # The word-start test comes after the first letter: a pattern that opens with a
 # look-behind cannot skip ahead to the characters it can start with, and so tries every
 # position of the text; one that opens with a character class can (two to three times faster).

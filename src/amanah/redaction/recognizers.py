@@ -45,6 +45,7 @@ from .spoken import (
     number_chunks,
 )
 from .validators import (
+    IBAN_LENGTHS,
     card_brand,
     iban_ok,
     ipv4_ok,
@@ -172,6 +173,8 @@ def classify_digits(
         return (0, 0, "BANK_ACCOUNT", 0.7)  # "BCA 5271234567": a bank's name, then a number
     if cue == "PASSPORT" and 6 <= n <= 9:
         return (0, 0, "PASSPORT", 0.85)
+    if cue == "NPWP" and "." in raw:  # "09.241.822.7...": the first part of an NPWP
+        return None
     if 7 <= n <= 15 and (raw.isdecimal() or _PLAIN_DATE_RE.match(raw) is None):
         strong_shape = (
             plus
@@ -278,7 +281,7 @@ def numbers(
     for m in NUM_RUN_RE.finditer(text):
         run = m.group().rstrip(" .-/")
         if run.isdecimal():  # one group (most runs): no regex needed to split it
-            if 2 <= len(run) <= 6:  # what _PIECE_RE accepts of a single group
+            if 2 <= len(run) <= 8:  # (7 or 8: the rest of a phone after its area code)
                 pieces.append((m.start(), m.start() + len(run), run))
             if len(run) < 3 or (len(run) <= 6 and not short):  # (see _Run.window)
                 continue
@@ -307,12 +310,14 @@ def numbers(
             yield from _card_in_pieces(text, pieces, cues)
         if cues.has("PHONE") or cues.number_ends:
             yield from _phone_in_pieces(text, pieces, cues, regions)
-        if cues.has("SSN") or (len(pieces) > 2 and _SSN_PLACES_RE.search(text) is not None):
+        if cues.has("SSN") or (
+            ("irst" in text or "IRST" in text) and _SSN_PLACES_RE.search(text) is not None
+        ):
             yield from _ssn_in_pieces(text, _with_word_pairs(text, pieces), cues)
         if short and cues.has("SECRET"):
             yield from _code_in_pieces(text, pieces, cues)
         if cues.has("NEG"):
-            yield from _area_code_phone(text, pieces, cues)
+            yield from _area_code_phone(text, pieces, cues, regions)
 
 
 def _split_groups(run: str) -> tuple[list[tuple[int, int]], str]:
@@ -482,10 +487,17 @@ def _ssn_cued(text: str, cues: Cues, trio: list[tuple[int, int, str]]) -> bool:
         return True
     if cues.before_other(trio[0][0], _PLACE_CUES) is not None:
         return False
-    return (
-        _FIRST_THREE_END_RE.search(text, max(0, trio[0][0] - 40), trio[0][0]) is not None
-        and _LAST_FOUR_END_RE.search(text, max(0, trio[2][0] - 40), trio[2][0]) is not None
+    if _FIRST_THREE_END_RE.search(text, max(0, trio[0][0] - 40), trio[0][0]) is None:
+        return False
+    if _LAST_FOUR_END_RE.search(text, max(0, trio[2][0] - 40), trio[2][0]) is not None:
+        return True
+    # "the first three are 708 ... then four five, and then 5760": each piece after "then"
+    return not _cues_between(cues, trio[0][1], trio[2][0]) and all(
+        _THEN_RE.search(text, a[1], b[0]) is not None for a, b in pairwise(trio)
     )
+
+
+_THEN_RE = re.compile(r"(?i)(?<![\w])(?:then|next|terus|lalu|lanjut)(?![\w])")
 
 
 _PLACE_CUES = frozenset(["CVV"])  # "first three digits"
@@ -535,28 +547,36 @@ def _code_in_pieces(
             yield (b[0], b[1], "SECRET", 0.8)
 
 
-# "area code is 646. Then 555 0199": an area code, then the rest of the number a few words on
+# "area code is 646. Then 555 0199": an area code, then the rest of the number a few words
+# on ("the area code's 646, and then the number itself is 709 2089")
 _AREA_CODE_END_RE = re.compile(
-    r"(?i)(?<![\w])(?:area code|kode area)(?:\s?nya)?(?:\s+(?:is|adalah))?[\s:,]*$"
+    r"(?i)(?<![\w])(?:area code|kode area)(?:['’]s|\s?nya)?(?:\s+(?:is|adalah))?[\s:,]*$"
 )
-_AREA_GAP_RE = re.compile(r"[^\d?!/:]{1,24}")
+_AREA_GAP_RE = re.compile(r"[^\d?!/:]{1,40}")
 
 
 def _area_code_phone(
-    text: str, pieces: list[tuple[int, int, str]], cues: Cues
+    text: str, pieces: list[tuple[int, int, str]], cues: Cues, regions: Iterable[str]
 ) -> Iterator[Candidate]:
     """A phone said as its area code (just after "area code") and then the rest (7 digits,
     or 3 and 4), a few words apart with no cue between: a North American number, labelled
-    piece by piece.
+    piece by piece. An area code with its trunk "0" ("kode areanya 022, nomornya 465 4992")
+    takes a rest of 5 to 8 digits, when the two make a valid number of the text's regions.
     The area code alone stays (a place, like a postcode)."""
     for k, a in enumerate(pieces[:-1]):
-        if len(a[2]) != 3 or _AREA_CODE_END_RE.search(text, max(0, a[0] - 24), a[0]) is None:
+        trunk = a[2][0] == "0" and len(a[2]) in (3, 4)
+        if not (len(a[2]) == 3 or trunk):
+            continue
+        if _AREA_CODE_END_RE.search(text, max(0, a[0] - 24), a[0]) is None:
             continue
         rest = pieces[k + 1 : k + 2]
-        if len(rest[0][2]) == 3 and k + 2 < len(pieces):  # "206, then 443, then 4504"
+        if len(rest[0][2]) in (3, 4) and k + 2 < len(pieces):  # "206, then 443, then 4504"
             rest = pieces[k + 1 : k + 3]
         digits = a[2] + "".join(p[2] for p in rest)
-        if [len(p[2]) for p in rest] not in ([7], [3, 4]) or _NANP_RE.match(digits) is None:
+        if trunk:
+            if not 8 <= len(digits) <= 11 or not phone_ok(digits, regions):
+                continue
+        elif [len(p[2]) for p in rest] not in ([7], [3, 4]) or _NANP_RE.match(digits) is None:
             continue
         if all(
             _AREA_GAP_RE.fullmatch(text, x[1], y[0]) and not _cues_between(cues, x[1], y[0])
@@ -941,8 +961,12 @@ def formatted(text: str, cues: Cues, digits: bool = True) -> Iterator[Candidate]
         " dot " in low or " titik " in low
     ):
         yield from _spoken_emails(text, low)
-    if ("mail" in low or "surel" in low) and _JOINER_WORD_RE.search(low) is not None:
+    if ("mail" in low or "surel" in low) and (
+        _JOINER_WORD_RE.search(low) is not None or "." in low or "_" in low
+    ):
         for m in _EMAIL_FRAGMENT_RE.finditer(low):
+            if m.group("t") and re.split(r"[._]", m.group("t"))[-1] in _TLDS:
+                continue  # "emailnya gmail.com": a domain, no one's address
             yield (m.start("f"), m.end("f"), "EMAIL_ADDRESS", 0.7)
     for m in (
         _anchored(IPV4_RE, _IPV4_ANCHOR_RE, text, 3) if digits and text.count(".") >= 3 else ()
@@ -956,6 +980,8 @@ def formatted(text: str, cues: Cues, digits: bool = True) -> Iterator[Candidate]
     for m in _rare(IBAN_RE, text):
         if iban_ok(m.group().replace(" ", "")):
             yield (m.start(), m.end(), "IBAN_CODE", 0.99)
+    if "iban" in low:
+        yield from _spoken_ibans(text, low)
     for m in _rare(NRIC_RE, text):
         value = m.group().upper().replace(" ", "")
         if nric_ok(value):
@@ -972,6 +998,76 @@ def formatted(text: str, cues: Cues, digits: bool = True) -> Iterator[Candidate]
             cue in ("NEG", "CARD") and _carried_by(cues, text, m.start()) == "PASSPORT"
         ):
             yield (m.start(), m.end(), "PASSPORT", 0.9)
+
+
+# An IBAN read out after its cue: letters one by one, digits as words or figures, in any
+# grouping ("G B two three, L O Y D, 9579 ..."). Each token is a single letter, a group of
+# capitals and figures, or a digit word; a filler is skipped, any other word ends it.
+_IBAN_CUE_RE = re.compile(r"(?<![a-z])iban")
+_IBAN_TOKEN_RE = re.compile(r"[^\W_]+")
+_IBAN_SKIP = frozenset(["uh", "um", "umm", "eh", "ehm", "er", "erm", "hmm"])
+_IBAN_WINDOW = 200  # characters after the cue (normalised text: digit runs are figures)
+
+
+def _iban_tokens(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """(start, end, value) of each token from ``start``; value "" for a word that is no
+    part of an IBAN, "?" for a lone "o" (the letter or zero)."""
+    out: list[tuple[int, int, str]] = []
+    for m in _IBAN_TOKEN_RE.finditer(text, start, end):
+        word = m.group()
+        low = word.lower()
+        if low in _IBAN_SKIP:
+            continue
+        if low == "o":
+            value = "?"
+        elif (len(word) == 1 and word.isalpha()) or word.isdigit():
+            value = word.upper()
+        elif low in DIGIT_WORDS:
+            value = DIGIT_WORDS[low]
+        elif word.isascii() and word.isupper() and len(word) <= 4:  # "LOYD", "GB23"
+            value = word
+        else:
+            value = ""
+        out.append((m.start(), m.end(), value))
+    return out
+
+
+def _iban_value(chars: str) -> bool:
+    """``iban_ok`` with each "?" read as the letter O or a zero (at most 4 of them)."""
+    if chars.count("?") > 4:
+        return False
+    options = [""]
+    for c in chars:
+        options = [o + x for o in options for x in ("O0" if c == "?" else c)]
+    return any(iban_ok(o) for o in options)
+
+
+def _spoken_ibans(text: str, low: str) -> Iterator[Candidate]:
+    """IBANs read out within :data:`_IBAN_WINDOW` characters after an "IBAN" cue: from a
+    token that opens a known country code, as many tokens as make that country's length,
+    checked by the IBAN check digits."""
+    for cue in _IBAN_CUE_RE.finditer(low):
+        tokens = _iban_tokens(text, cue.end(), min(len(text), cue.end() + _IBAN_WINDOW))
+        for i, (start, _, first) in enumerate(tokens):
+            end = _iban_end(tokens, i) if first[:1].isalpha() else None
+            if end is not None:
+                yield (start, end, "IBAN_CODE", 0.95)
+                break
+
+
+def _iban_end(tokens: list[tuple[int, int, str]], i: int) -> int | None:
+    """Where a valid IBAN that opens with ``tokens[i]`` ends, or None."""
+    chars = ""
+    for _, end, value in tokens[i:]:
+        if not value:
+            return None
+        chars += value
+        need = IBAN_LENGTHS.get(chars[:2].replace("?", "O"))
+        if need is None and len(chars) >= 2:
+            return None
+        if need is not None and len(chars) >= need:
+            return end if len(chars) == need and _iban_value(chars) else None
+    return None
 
 
 # Where an NPWP_RE match has its first dot, 2 characters after its start: a pattern that
@@ -993,11 +1089,14 @@ _NOT_LOCAL = FUNCTION_WORDS | frozenset(["me", "us", "him", "her", "them", "saya
 _JOINER = r"(?:dot|titik|underscore|garis\s+bawah|dash|hyphen|strip|minus)"
 _JOINER_WORD_RE = re.compile(rf"\s{_JOINER}(?![\w])")
 _EMAIL_FRAGMENT_RE = re.compile(
-    r"(?:e(?<![\w]e)-?mail|s(?<![\w]s)urel)(?:\s?nya|ku)?(?:\s+(?:address|alamat))?"
-    r"(?:(?<=nya)|(?<=ku)|(?:\s+(?:is|adalah|itu|saya|aku|nya|yaitu|yakni|tuh))+\s*:?|\s*:)\s+"
-    rf"(?P<f>[a-z0-9]{{1,20}}(?:\s{_JOINER}(?:\s[a-z0-9]{{1,20}})?)+)"
-    r"(?=\s*(?:$|[,;…]|\.\.|\s(?:hang|wait|sorry|sebentar|bentar|tunggu|eh|uh|um)\b))"
+    r"(?:e(?<![\w]e)-?mail|s(?<![\w]s)urel)(?:\s?nya|ku|['’]s)?(?:\s+(?:address|alamat))?"
+    r"(?:(?<=nya)|(?<=ku)|(?<=['’]s)|(?:\s+(?:is|adalah|itu|saya|aku|nya|yaitu|yakni|tuh))+\s*:?|\s*:)\s+"
+    rf"(?P<f>[a-z0-9]{{1,20}}(?:\s{_JOINER}(?:\s[a-z0-9]{{1,20}})?)+"
+    # ... or typed ("emailnya ayu.pratiwi"), the domain to come
+    r"|(?P<t>[a-z0-9]{1,20}(?:[._][a-z0-9]{1,20})+))"
+    r"(?=\s*(?:\.?$|[,;…]|\.\.|\s(?:hang|wait|sorry|sebentar|bentar|tunggu|eh|uh|um)\b))"
 )
+_TLDS = frozenset(["com", "net", "org", "id", "sg", "my", "uk", "au", "us", "io", "edu", "gov"])
 _SPOKEN_AT_RE = re.compile(r"\s(?:at|et|@|keong)\s", re.IGNORECASE)
 # Every spoken address ends with a spoken top-level domain (" dot com"): a window
 # without one holds none (over lower-cased text).
@@ -1463,10 +1562,11 @@ def _spoken_dates(text: str, cues: Cues, dob: bool, expiry: bool) -> Iterator[Ca
                 day = _spoken_day(m.group("d") or m.group("d2") or m.group("d3"))
                 year = _spoken_year(m.group("y") or m.group("y2"))
                 valid = bool(day and 1 <= day <= 31 and year and 1900 <= year <= 2030)
-                if valid and cues.closest(m.start(), m.end()) == "DOB":
-                    start = m.start("d") if m.group("d") else m.start("m2")
-                    if m.group("y2"):
-                        start = m.start("y2")
+                start = m.start("d") if m.group("d") else m.start("m2")
+                if m.group("y2"):
+                    start = m.start("y2")
+                # (from the day: "tanggal" may end the cue, "lahir tanggal")
+                if valid and cues.closest(start, m.end()) == "DOB":
                     done = m.end()
                     yield (start, m.end(), "DATE_OF_BIRTH", 0.9)
                     continue
@@ -1521,7 +1621,8 @@ PASSWORD_RE = re.compile(
     r"[\s_-]?(?:key|token)|m(?<![\w]m)emorable\s+(?:word|answer|phrase)|j(?<![\w]j)awaban(?:nya)?"
     r"(?:\s+(?:pertanyaan\s+)?keamanan(?:nya)?))(?![\w])"
     # "the passcode for the app is X", "sandi internet banking saya X", "password wifi nya X"
-    r"(?:(?:\s+[\w\-]{1,12}){1,3}?(?=\s+(?i:is|was|adalah|itu|saya|sy|gw|gue|aku|ku|nya|yang|"
+    # (after a comma too: "your passcode, the temporary one is X")
+    r"(?:,?(?:\s+[\w\-]{1,12}){1,3}?(?=\s+(?i:is|was|adalah|itu|saya|sy|gw|gue|aku|ku|nya|yang|"
     r"baru|sekarang)(?![\w])|\s*:))?"
     r"(?:\s+(?i:saya|sy|gw|gue|aku|ku|nya|baru|lama|is|was|adalah|itu|yang\s+(?:baru|lama)|my|new|old|"
     r"sekarang|to|as|jadi|menjadi|sebelumnya|sebelum\s+ini|dulu|dulunya|tadinya|previously|before|"
@@ -1774,7 +1875,28 @@ def _alnum_codes(text: str, cues: Cues) -> Iterator[Candidate]:
                 continue
             cue, before, end = cues.closest_before(m.start(), m.end())
             if cue == "SECRET" and before and m.start() - end <= 40:
-                yield (m.start(), m.end(), "SECRET", 0.85)
+                start, stop = _symbol_joined(text, m.start(), m.end())
+                yield (start, stop, "SECRET", 0.85)
+
+
+# A password's characters: letters, digits and the symbols sites ask for ("Kopi#Susu2024!").
+_PASSWORD_CHARS = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&*^~+="
+)
+_SYMBOL_MIXED_RE = re.compile(r"(?=.*[A-Za-z])(?=.*\d)[A-Za-z0-9]*[!#$%&*^~+=][^\s]*")
+
+
+def _symbol_joined(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of a code widened over the password characters glued to it, when a symbol
+    joins them ("Tuesday!Harbor88"); ``(start, end)`` as it is otherwise."""
+    lo, hi = start, end
+    while lo > 0 and text[lo - 1] in _PASSWORD_CHARS:
+        lo -= 1
+    while hi < len(text) and text[hi] in _PASSWORD_CHARS:
+        hi += 1
+    if (lo, hi) == (start, end) or not any(not c.isalnum() for c in text[lo:hi]):
+        return start, end
+    return lo, hi
 
 
 def _may_name_password(low: str) -> bool:
@@ -1851,7 +1973,7 @@ def _secrets(
             start, raw = nxt.start("v"), nxt.group("v")
             value = raw.rstrip(".?)")
         end = start + len(value)
-        score = 0.85
+        score = 0.95 if _SYMBOL_MIXED_RE.fullmatch(value) else 0.85  # "Nusa#7721": no name
         if len(value) == len(raw):  # nothing stripped: the password may go on, spelled
             end = _spelled_end(text, end, False)
             if end == start + len(value) and value.isalpha():
@@ -1861,7 +1983,7 @@ def _secrets(
 
 
 # -- people ------------------------------------------------------------------------------------
-_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\-]*")
+_WORD_RE = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'\-]*")  # (see names._TOKEN)
 _INTRO_TAIL_RE = re.compile(
     r"(?:\s+(?:[A-Z][a-z]+|de|van|von|da|del|di\s+(?=[A-Z]))){0,3}"
     r"(?:\s+(?:from|here|speaking|calling|with|at\s+(?=[A-Z])|dari|di\s+sini|mau|ingin|pengen|mo|"

@@ -73,6 +73,15 @@ _PLACE_RE = re.compile(
     r"(?i)(?<![\w])(?:first|middle|next|last|final)\s+(?:two|three|four|five|six|2|3|4|5|6)"
     r"(?:\s+digits?)?(?:\s+(?:are|is))?[\s,:]*$"
 )
+# An address's domain opening a turn, after a few filler words: "ok, at fastmail dot com",
+# "et yahoo titik com", "@gmail.com".
+_DOMAIN_RE = re.compile(
+    r"(?i)\s*(?:(?:ok(?:ay)?|oke|yes|ya|iya|yeah|so|and|terus|lalu|then|it's|itu)[\s,.]+){0,3}"
+    r"(?P<v>(?:(?:at|et|keong)\s+|@\s?)[a-z0-9-]+"
+    r"(?:\s*\.\s*[a-z0-9-]+|\s+(?:dot|titik)\s+[a-z0-9-]+)+)(?![\w@])"
+)
+# "plus six five" closing a turn: a country code, the rest of the number still to come
+_PLUS_CODE_END_RE = re.compile(rf"(?i)(?<![\w])plus(?:[\s,]+(?:{_DIGIT_WORD})){{1,3}}$")
 # A number dictated in pieces after a bare "nomornya", "the number is": a phone's opening
 # digits (a trunk "0" or a "+"), masked as a phone until the rest comes.
 _PHONE_OPENING_RE = re.compile(r"(?:\+|0[1-9])[\d .\-]*")
@@ -169,6 +178,8 @@ class StreamRedactor:
             prev = _last_with_digits(context)
             if prev is not None:
                 turn.entities = _merge(turn.entities, self._continued(prev, turn))
+            if context and ("at" in text or "et" in text or "@" in text or "keong" in text):
+                turn.entities = _merge(turn.entities, _email_domain(context, turn))
         self._turns.append(turn)
         revisions = {
             t.index: (apply(t.text, t.entities, self.operator), t.entities)
@@ -254,7 +265,7 @@ class StreamRedactor:
         for m in NUM_RUN_RE.finditer(norm, 0, stop):
             last = m
         if last is None or last.end() < stop:
-            return []
+            return _plus_code(norm, offsets, stop, begin, turn)
         cues = Cues(norm)
         cue = cues.closest(last.start(), last.end())
         kind = _CUE_TYPE.get(cue or "")
@@ -277,6 +288,44 @@ class StreamRedactor:
         if any(x.start < e and x.end > s for x in turn.entities):
             return []
         return [Entity(s, e, kind, 0.5)]
+
+
+def _email_domain(context: list[_Turn], turn: _Turn) -> list[Entity]:
+    """The domain of an address opening this turn ("at fastmail dot com"), when its first
+    part closed an earlier turn ("the email's rosalind dot achebe"), past short turns
+    between ("and the domain?")."""
+    for prev in reversed(context):
+        if prev.entities:
+            last = prev.entities[-1]
+            if last.type != "EMAIL_ADDRESS" or prev.text[last.end :].strip(" .,…") != "":
+                return []
+            break
+        if len(prev.text) > 60:
+            return []
+    else:
+        return []
+    m = _DOMAIN_RE.match(turn.text)
+    if m is None:
+        return []
+    s, e = m.start("v"), m.end("v")
+    if any(x.start < e and x.end > s for x in turn.entities):
+        return []
+    return [Entity(s, e, "EMAIL_ADDRESS", 0.7)]
+
+
+def _plus_code(norm: str, offsets: OffsetMap, stop: int, begin: int, turn: _Turn) -> list[Entity]:
+    """A country code said after "plus" closing the turn, after a phone cue ("my number is
+    plus six five..."): masked as a phone until the rest comes. (Two digit words stay
+    words in ``norm``.)"""
+    if "plus" not in norm[max(0, stop - 40) : stop].lower():
+        return []
+    m = _PLUS_CODE_END_RE.search(norm, max(0, stop - 40), stop)
+    if m is None or Cues(norm).closest(m.start(), m.end()) != "PHONE":
+        return []
+    s, e = offsets.span(m.start(), m.end())
+    if s < begin or any(x.start < e - begin and x.end > s - begin for x in turn.entities):
+        return []
+    return [Entity(s - begin, e - begin, "PHONE_NUMBER", 0.5)]
 
 
 def redact_interaction(

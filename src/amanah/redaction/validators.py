@@ -145,7 +145,7 @@ def nric_ok(value: str) -> bool:
     return False
 
 
-_IBAN_LEN = {
+IBAN_LENGTHS = {
     "AD": 24, "AE": 23, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22, "BR": 29,
     "CH": 21, "CY": 28, "CZ": 24, "DE": 22, "DK": 18, "EE": 20, "ES": 24, "FI": 18, "FR": 27,
     "GB": 22, "GE": 22, "GI": 23, "GR": 27, "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IS": 26,
@@ -156,7 +156,7 @@ _IBAN_LEN = {
 
 
 def iban_ok(value: str) -> bool:
-    expected = _IBAN_LEN.get(value[:2])
+    expected = IBAN_LENGTHS.get(value[:2])
     if expected is not None and len(value) != expected:
         return False
     if not (15 <= len(value) <= 34) or not value[2:4].isdigit():
