@@ -66,6 +66,13 @@ def spelled_code(value: str) -> str:
     return "".join(out)
 
 
+# The numbers a caller may dictate across turns (one per interaction).
+SPLIT_TYPES = frozenset(
+    {"CREDIT_CARD", "ID_NIK", "PHONE_NUMBER", "ID_NRIC", "IBAN_CODE", "ID_NPWP", "US_SSN",
+     "BANK_ACCOUNT", "PASSPORT", "SECRET", "EMAIL_ADDRESS"}
+)  # fmt: skip
+
+
 def phone_valid(digits: str) -> bool:
     if digits.startswith("+"):
         return phonenumbers.is_valid_number(phonenumbers.parse(digits, None))
@@ -139,13 +146,17 @@ def main() -> None:
         lang, kind, inter = m.group("lang"), m.group("kind"), m.group("inter")
         text, spans = parse(m.group("text"))
         for span in spans:
-            value = text[span["start"] : span["end"]]
-            why = check(str(span["type"]), value, inter is not None)
+            value, kind_of = text[span["start"] : span["end"]], str(span["type"])
+            # in an interaction, the pieces of its one split number are checked joined
+            # (below); anything else said with them (a name, a CVV) is checked alone
+            piece = inter is not None and kind_of in SPLIT_TYPES
+            piece = piece and whole.get(inter, (kind_of, ""))[0] == kind_of
+            why = check(kind_of, value, piece)
             if why:
-                problems.append(f"line {number}: {span['type']}: {why}")
-            if inter is not None and span["type"] not in ("CARD_EXPIRY",):
-                k, so_far = whole.get(inter, (str(span["type"]), ""))
-                whole[inter] = (k, so_far + spelled_digits(value))
+                problems.append(f"line {number}: {kind_of}: {why}")
+            if piece:
+                so_far = whole.get(inter, (kind_of, ""))[1]
+                whole[inter] = (kind_of, so_far + spelled_code(value))
         row: dict[str, object] = {"lang": lang, "kind": kind, "text": text, "entities": spans}
         if inter is not None:
             turn = turns.get(inter, 0)
