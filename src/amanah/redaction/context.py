@@ -67,7 +67,12 @@ CUES: dict[str, tuple[str, ...]] = {
     ),
     # "security code": a card's CVV, or the code a bank's app or SMS gives; the other cues
     # of the utterance decide (recognizers._window)
-    "SECCODE": (r"security code", r"kode keamanan"),
+    # ("a four-digit code": an Amex's, or an app's PIN; a six-digit one is never a card's)
+    "SECCODE": (
+        r"security code",
+        r"kode keamanan",
+        r"(?:4|four|empat)[- ](?:digit|angka) (?:code|kode)",
+    ),
     "EXPIRY": (
         r"expiry(?: date)?",
         r"expiration(?: date)?",
@@ -140,6 +145,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"no\.? ?(?:hape|telpon|telepon|wa|whatsapp)(?:nya)?",
         r"(?:hp|wa|hape|telp|telpon)nya",
         r"(?:office|work|home|direct|mobile|cell|contact|phone) (?:line|number|no)",
+        # "the line is 9132 2253" (not "the line is bad")
+        r"(?:the|my|her|his|our|their) line(?: is|'s| was)(?! ?[a-z])",
+        r"(?:no|without|tanpa) (?:the )?(?:country code|kode negara)",  # a local number
         r"my number(?:'s)?",
         r"(?:nomor|nomer) (?:saya|aku)",
         r"(?:sg|singapore|uk|us|local|indo|indonesian) (?:number|mobile|phone|no)",
@@ -220,7 +228,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"authori[sz]ation code",
         r"kode otorisasi",
         r"kode token",
-        r"(?:6|six|4|four)[- ]digit code",
+        r"(?:6|six)[- ]digit code",
         r"kode (?:yang )?(?:masuk|dikirim|diterima)",
         r"code (?:we|I) (?:just )?sent",
         r"code you received",
@@ -355,7 +363,11 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:promo|voucher|discount|coupon|referral|booking|confirmation|error) code",
         r"(?:reference|area|country|branch|bank|swift|tracking) code",
         r"kode (?:promo|voucher|diskon|kupon|referral|referal|referensi|booking|pos|area|negara)",
-        r"kode (?:cabang|bank|swift|pembayaran|bayar|transaksi|tiket)",
+        r"kode (?:cabang|bank|swift|pembayaran|bayar|transaksi|tiket|billing|tagihan)",
+        r"billing (?:code|id|number)",
+        # a conversation's own identifiers: "the chat ID was 88120457"
+        r"(?:chat|session|conversation|interaction|request) id",
+        r"id (?:chat|sesi|percakapan)",
         # what a product is: "kode produknya SM-A155F", "the item code is 77-0451"
         r"(?:product|item|part|style|model) code",
         r"kode (?:produk|barang|item|model)",

@@ -18,7 +18,8 @@ from .spoken import IDENTITY, OffsetMap, normalise
 from .validators import warm_phone_metadata
 
 Lang = Literal["auto", "en", "id", "mixed"]
-_REGIONS = {
+# The regions a phone number without its country code is tried in, per language, in order.
+PHONE_REGIONS = {
     "id": ("ID", "SG", "MY", "US", "GB", "AU"),
     "en": ("US", "GB", "SG", "ID", "AU", "MY"),
     "mixed": ("ID", "SG", "US", "GB", "MY", "AU"),
@@ -75,7 +76,7 @@ class _Regions:
 
     def __iter__(self) -> Iterator[str]:
         if self.found is None:
-            self.found = _REGIONS[detect_language(self.text)]
+            self.found = PHONE_REGIONS[detect_language(self.text)]
         return iter(self.found)
 
 
@@ -104,12 +105,12 @@ class Redactor:
         rec.given_names()
         rec.surnames()
         rec.nik_ok("3171011708450001")
-        warm_phone_metadata(_REGIONS["mixed"])
+        warm_phone_metadata(PHONE_REGIONS["mixed"])
 
     def language(self, text: str, lang: Lang | str = "auto") -> str:
         if lang == "auto":
             return detect_language(text)
-        if lang not in _REGIONS:
+        if lang not in PHONE_REGIONS:
             raise RedactionError(f"unsupported language: {lang!r} (auto, en, id, mixed)")
         return lang
 
@@ -126,13 +127,13 @@ class Redactor:
         # without a digit, only spoken_dates reads the cues, and only for a DOB or an
         # expiry cue: most such texts have none, and the hint costs half of Cues
         cues = Cues(norm) if digits or may_cue_date(norm) else _NO_CUES
-        regions = _REGIONS[lang] if lang is not None else _Regions(text)
+        regions = PHONE_REGIONS[lang] if lang is not None else _Regions(text)
         cands: list[rec.Candidate] = []
         if digits:
             cands.extend(rec.numbers(norm, cues, regions, offsets))
             cands.extend(rec.dates(norm, cues))
             cands.extend(addresses(norm))
-        cands.extend(rec.formatted(norm, cues, digits))
+        cands.extend(rec.formatted(norm, cues, digits, offsets is not IDENTITY))
         cands.extend(rec.secrets(norm, cues))
         cands.extend(rec.spoken_dates(norm, cues))
         cands.extend(rec.people(norm))

@@ -834,6 +834,7 @@ def _next_echo(text: str, pos: int, end: int) -> re.Match[str] | None:
 
 # One to three capitalised words a spelled run may spell: "Farrugia", "Siti Maemunah".
 _CAP_WORDS_RE = re.compile(r"[A-Z][a-z]+(?:[ '-][A-Z][a-z]+){0,2}")
+_WORD_IN_CAPS_RE = re.compile(r"[A-Za-z]+")
 # ... not a password or user name, nor an email's part (a domain, "gmail", is no cue here).
 _NOT_ECHO_RE = re.compile(r"(?i:pass|sandi|\be-?mail|surel|user|kode|code|\bpin\b|\bid\b)")
 
@@ -843,21 +844,60 @@ def echo_pairs(text: str) -> Iterator[tuple[int, int]]:
     "F-A-R-R-U-G-I-A, Farrugia", "Oyelaran is O-Y-E-L-A-R-A-N", "Siti Maemunah, S-I-T-I
     M-A-E-M-U-N-A-H". Only texts with :func:`spell_hints`. A word spelled just after a password,
     user name or email cue is not a name."""
-    for run in _LETTER_RUN_RE.finditer(text):
+    runs = list(_LETTER_RUN_RE.finditer(text))
+    for k, run in enumerate(runs):
         letters = "".join(ch for ch in run.group() if ch.isalpha()).lower()
         first = run.start() + 1
         if letters in FUNCTION_WORDS:
             continue
         lo, hi = max(0, first - 60), run.end() + 40
         for cap in _CAP_WORDS_RE.finditer(text, lo, hi):
-            if "".join(ch for ch in cap.group() if ch.isalpha()).lower() != letters:
+            start, rest = _spelled_in(cap, letters, runs[k + 1 : k + 3], run.end())
+            if start < 0:
                 continue
-            at = min(cap.start(), first)
+            at = min(start, first)
             if _NOT_ECHO_RE.search(text, max(0, at - 40), at):
                 break
-            yield cap.start(), cap.end()
+            yield start, _before_word(text, start, cap.end())
             yield first, run.end()
+            for more in rest:  # "Bartholomew, B-A-R-T, then H-O-L-O-M-E-W"
+                yield more.start() + 1, more.end()
             break
+
+
+def _before_word(text: str, start: int, end: int) -> int:
+    """``end``, or the end of the words before a place word ("Anson Road"): a name ends there."""
+    for w in _WORD_IN_CAPS_RE.finditer(text, start, end):
+        if w.start() > start and w.group().lower() in NOT_NAME:
+            return w.start() - 1  # (the space or hyphen before it)
+    return end
+
+
+def _spelled_in(
+    cap: re.Match[str], letters: str, after: list[re.Match[str]], end: int
+) -> tuple[int, list[re.Match[str]]]:
+    """Where the name that ``letters`` spell starts in the capitalised words ``cap`` (-1 if
+    nowhere), and the spelled runs just after that finish spelling it. All the words spelled
+    ("Siti Maemunah"); or one of them and the capitalised words after it ("Put Wanjiru Kamau
+    ..., W-A-N-J-I-R-U"); or a word's first letters, the rest spelled in a run or two soon
+    after ("Bartholomew, B-A-R-T, then H-O-L-O-M-E-W")."""
+    words = [(w.start(), w.group().lower()) for w in _WORD_IN_CAPS_RE.finditer(cap.group())]
+    if "".join(w for _, w in words) == letters:
+        return cap.start(), []
+    for at, word in words:
+        if word == letters and len(word) > 2 and word not in common_words():
+            return cap.start() + at, []
+        if len(letters) > 2 and len(word) > len(letters) and word.startswith(letters):
+            rest, spelled, last = [], letters, end
+            for more in after:
+                if more.start() - last > 12:
+                    break
+                spelled += "".join(ch for ch in more.group() if ch.isalpha()).lower()
+                rest.append(more)
+                last = more.end()
+                if spelled == word:
+                    return cap.start() + at, rest
+    return -1, []
 
 
 # Balinese caste and birth-order names that follow the male prefix "I" (female: "Ni").
@@ -1044,7 +1084,11 @@ def _extent(words: list[str], strength: str) -> int:
             continue
         if word.endswith("-") or (i == 0 and word.isupper() and len(word) <= 4 and not listed_0):
             break  # "PL-0098", "kakak RT", "beneficiary IBAN": a code or an office, not a name
-        if low in NOT_NAME and not _inner_name(lows, i, given, family):
+        if (
+            low in NOT_NAME
+            and not _inner_name(lows, i, given, family)
+            and not (i == 0 and strength != "weak" and _word_then_surname(words, lows, family))
+        ):
             break
         listed = low in given or low in family
         if i == 0 and low in FUNCTION_WORDS and not listed:
@@ -1082,6 +1126,19 @@ def _opens(low: str, capital: bool, listed: bool, strength: str, lower_ok: bool)
     if strength == "weak":
         return (listed and capital and low not in AMBIGUOUS) or lower_ok
     return capital or listed
+
+
+def _word_then_surname(words: list[str], lows: list[str], family: frozenset[str]) -> bool:
+    """A capitalised word the lists keep from names (a brand, a month) opening a name, when a
+    capitalised listed surname follows it: "my name is Dana Whitfield"."""
+    return (
+        len(words) > 1
+        and words[0][0].isupper()
+        and words[1][0].isupper()
+        and lows[1] in family
+        and lows[1] not in NOT_NAME
+        and lows[1] not in FUNCTION_WORDS
+    )
 
 
 def _inner_name(lows: list[str], i: int, given: frozenset[str], family: frozenset[str]) -> bool:

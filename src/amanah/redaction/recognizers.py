@@ -24,6 +24,7 @@ from .names import (
     GREETINGS,
     NOT_NAME,
     Trigger,
+    common_words,
     echo_pairs,
     given_names,
     is_kin,
@@ -550,7 +551,8 @@ def _code_in_pieces(
 # "area code is 646. Then 555 0199": an area code, then the rest of the number a few words
 # on ("the area code's 646, and then the number itself is 709 2089")
 _AREA_CODE_END_RE = re.compile(
-    r"(?i)(?<![\w])(?:area code|kode area)(?:['’]s|\s?nya)?(?:\s+(?:is|adalah))?[\s:,]*$"
+    r"(?i)(?<![\w])(?:area code|kode area)(?:['’]s|\s?nya)?(?:\s+(?:is|adalah|first|dulu))?"
+    r"[\s:,]*$"
 )
 _AREA_GAP_RE = re.compile(r"[^\d?!/:]{1,40}")
 
@@ -584,6 +586,11 @@ def _area_code_phone(
         ):
             for s, e, _ in (a, *rest):
                 yield (s, e, "PHONE_NUMBER", 0.9)
+
+
+def _area_code_first(text: str, start: int) -> bool:
+    """Does the number at ``start`` come just after "area code" (with "first", "is")?"""
+    return _AREA_CODE_END_RE.search(text, max(0, start - 24), start) is not None
 
 
 def _cues_between(cues: Cues, start: int, end: int) -> list[str]:
@@ -682,6 +689,8 @@ def _window(r: _Run, i: int, j: int) -> Candidate | None:
             cue = "SECRET"  # "kode verifikasi dari SMS: 7319": the channel, not a phone number
         elif cue == "NEG" and not before and _extension_at(text, cue_end):
             cue = "PHONE"  # "312 352 1616 extension 204": the number an extension is of
+        elif cue == "NEG" and before and len(digits) == 10 and _area_code_first(text, base + s):
+            cue = "PHONE"  # "area code first, 415, 317, 7249": the whole number, area code first
         elif cue == "ACCOUNT" and len(digits) >= 13 and cues.near(base + s, "CARD"):
             cue = "CARD"  # "the card on my account is 4111 ...": a card said to be one
         elif cue == "ACCOUNT" and before and _number_on_record(cues, text, base + s):
@@ -689,6 +698,8 @@ def _window(r: _Run, i: int, j: int) -> Candidate | None:
             cue = "NUMBER" if phone is not None and phone[2] == "PHONE_NUMBER" else cue
         elif cue in _CARRIERS and before and (carried := _carried_by(cues, text, base + s)):
             cue = cue if is_card(digits) else carried
+        if cue in (None, "NUMBER") and 8 <= len(digits) <= 9 and _ISSUED_RE.match(text, base + e):
+            cue = "PASSPORT"  # "a UK one, 548213967, issued in Liverpool": a travel document
         if len(digits) <= 6 and cue not in _SHORT_CUES:
             return None  # (what classify_digits and _bare_phone would say)
         # "the one ending 4417, not 4111 ...": a negative cue is about the first number after
@@ -710,6 +721,12 @@ def _window(r: _Run, i: int, j: int) -> Candidate | None:
         if found is not None:
             result = (base + s, base + e, found[2], found[3])
     return result
+
+
+# Where a document came from, just after its number: what passports are said with.
+_ISSUED_RE = re.compile(
+    r"(?i),?\s+(?:issued|diterbitkan|dikeluarkan|terbit)\s+(?:in|at|by|di|oleh)\b"
+)
 
 
 # "first three digits", "next three": the place of a piece, not the three digits of a CVV
@@ -884,7 +901,7 @@ IBAN_RE = re.compile(
     r"[A-Z](?<![\w][A-Z])[A-Z]\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![\w])"
 )
 # (read out with spaces: "S 1234567 D")
-NRIC_RE = re.compile(r"[STFGMstfgm](?<![\w][STFGMstfgm]) ?\d{7}(?:[A-Za-z]| [A-Z])(?![\w])")
+NRIC_RE = re.compile(r"[STFGMstfgm](?<![\w][STFGMstfgm]) ?\d{7}(?:[A-Za-z]|,? [A-Z])(?![\w])")
 NPWP_RE = re.compile(r"\d(?<![\w.]\d)\d\.\d{3}\.\d{3}\.\d-\d{3}\.\d{3}(?![\w])")
 # A check letter may be read out apart: "e seven three one five eight two two k" (not "a"
 # or "I", the words). Three letters and six digits: a Spanish passport ("PAF418273").
@@ -942,9 +959,11 @@ def _spaced_emails(text: str) -> Iterator[Candidate]:
         at = text.find(" @", at + 2)
 
 
-def formatted(text: str, cues: Cues, digits: bool = True) -> Iterator[Candidate]:
+def formatted(
+    text: str, cues: Cues, digits: bool = True, spoken: bool = False
+) -> Iterator[Candidate]:
     """Emails, IPs, IBAN, NRIC, NPWP, passports. ``digits=False``: the text has none,
-    so the patterns that need one are not run."""
+    so the patterns that need one are not run; ``spoken``: it had digits said in words."""
     if "@" in text:
         for m in _emails(text):
             yield (m.start(), m.end(), "EMAIL_ADDRESS", 0.99)
@@ -982,8 +1001,10 @@ def formatted(text: str, cues: Cues, digits: bool = True) -> Iterator[Candidate]
             yield (m.start(), m.end(), "IBAN_CODE", 0.99)
     if "iban" in low:
         yield from _spoken_ibans(text, low)
+    elif spoken:
+        yield from _uncued_ibans(text)
     for m in _rare(NRIC_RE, text):
-        value = m.group().upper().replace(" ", "")
+        value = m.group().upper().replace(" ", "").replace(",", "")
         if nric_ok(value):
             yield (m.start(), m.end(), "ID_NRIC", 0.99)
         elif cues.near(m.start(), "NRIC"):
@@ -992,6 +1013,9 @@ def formatted(text: str, cues: Cues, digits: bool = True) -> Iterator[Candidate]
     for m in _anchored(NPWP_RE, _NPWP_AT_RE, text, 2) if _npwp_hint(text) else ():
         ok = npwp_ok(m.group().replace(".", "").replace("-", ""))
         yield (m.start(), m.end(), "ID_NPWP", 0.99 if ok else 0.75)
+    if "kpp" in low:
+        for m in _KPP_RE.finditer(low):
+            yield (m.start(1), m.end(1), "ID_NPWP", 0.8)
     for m in _anchored(PASSPORT_RE, _PASSPORT_AT_RE, text, 3) if cues.has("PASSPORT") else ():
         cue = cues.closest(m.start(), m.end())
         if cue == "PASSPORT" or (
@@ -1055,6 +1079,23 @@ def _spoken_ibans(text: str, low: str) -> Iterator[Candidate]:
                 break
 
 
+# A country code read out letter by letter: "G B nine three, ..." (only in a text that had
+# digits said in words; with no cue, the IBAN's length and check digits must vouch for it)
+_LETTER_PAIR_RE = re.compile(r"[A-Z](?<![\w][A-Z]) [A-Z](?![\w])")
+
+
+def _uncued_ibans(text: str) -> Iterator[Candidate]:
+    """IBANs read out with no "IBAN" cue: from two capitals that open a known country code,
+    exactly that country's length, valid by the check digits."""
+    for m in _rare(_LETTER_PAIR_RE, text):
+        if text[m.start()] + text[m.end() - 1] not in IBAN_LENGTHS:
+            continue
+        tokens = _iban_tokens(text, m.start(), min(len(text), m.start() + _IBAN_WINDOW))
+        end = _iban_end(tokens, 0)
+        if end is not None:
+            yield (m.start(), end, "IBAN_CODE", 0.9)
+
+
 def _iban_end(tokens: list[tuple[int, int, str]], i: int) -> int | None:
     """Where a valid IBAN that opens with ``tokens[i]`` ends, or None."""
     chars = ""
@@ -1076,6 +1117,12 @@ _NPWP_AT_RE = re.compile(r"\.(?=\d{3}\.\d{3}\.\d-\d{3}\.\d{3})")
 # Where a PASSPORT_RE match has its digits, 1 to 3 characters after its start (one or two
 # letters, a space): at the start of a run of 6 digits or more.
 _PASSPORT_AT_RE = re.compile(r"\d(?<!\d\d)(?=\d{5})")
+
+
+# The last six digits of an NPWP, named by the tax office they code: "kode KPP-nya 905.000"
+_KPP_RE = re.compile(
+    r"(?<![\w])kpp(?:[\s-]?nya)?(?:\s+(?:adalah|is|saya))?[\s:,]*(\d{3}\.\d{3})(?![\w]|[.,]\d)"
+)
 
 
 def _npwp_hint(text: str) -> bool:
@@ -1128,7 +1175,15 @@ def _spoken_emails(text: str, low: str) -> Iterator[Candidate]:
                 done = at.end()  # "email me at john dot smith at ...": "me" is no address
                 continue
             done = m.end()
-            yield (_email_start(text, m.start()), m.end(), "EMAIL_ADDRESS", 0.8)
+            start, score = m.start(), 0.8
+            if at.start() - start == 1:  # "d m c c a r t h y at ...": spelled letter by letter
+                spelled = _LETTERS_BEFORE_RE.search(text, max(0, start - 60), start)
+                if spelled is not None:  # (over the spelled name a name cue would take)
+                    start, score = spelled.start(), 0.92
+            yield (_email_start(text, start), m.end(), "EMAIL_ADDRESS", score)
+
+
+_LETTERS_BEFORE_RE = re.compile(r"(?<![\w'])(?:[A-Za-z] )+$")
 
 
 def _not_domain(m: re.Match[str]) -> bool:
@@ -1332,9 +1387,16 @@ _CARD_DIGITS_RE = re.compile(
 )
 
 
+# "expires on 14 September 2026": a day before the month makes it a full date, which no card
+# carries (a passport's or a policy's)
+_DAY_BEFORE_MONTH_RE = re.compile(r"(?<![\w/.-])\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?$")
+
+
 def _expiry_cued(text: str, cues: Cues, start: int, end: int) -> bool:
     """An expiry cue is closest, and it is about a card: "promo code SAVE20 expires 12/31"
     (a negative cue just before, no card cue anywhere) is not a card expiry."""
+    if text[start].isalpha() and _DAY_BEFORE_MONTH_RE.search(text, max(0, start - 10), start):
+        return False
     cue = cues.closest(start, end, before=40)
     if cue != "EXPIRY" and not (cue == "CARD" and cues.near(start, "EXPIRY", before=40)):
         return False  # (but "masa berlaku kartu saya 09/28": the card is named in between)
@@ -1524,6 +1586,20 @@ def _numeric_dob(words: str) -> bool:
     return day_month and 1900 <= year <= _BIRTH_YEAR_MAX
 
 
+_MMYY_AFTER_RE = re.compile(r"[,\s]+((?:0[1-9]|1[0-2])\d\d)(?![\w/]|[.,]\d)")
+
+
+def _day_then_month_year(text: str, run: re.Match[str]) -> int:
+    """The end of a day said as a word and then month and year read digit by digit, which
+    normalising turned into four figures ("twelve, 0388"; not a year: "twelve, 2024"), or 0."""
+    tail = _MMYY_AFTER_RE.match(text, run.end())
+    if tail is None:
+        return 0
+    day = _spoken_day(run.group())
+    ok = day is not None and 1 <= day <= 31 and _compact_date(f"{day:02d}{tail.group(1)}")
+    return tail.end() if ok else 0
+
+
 def spoken_dates(text: str, cues: Cues) -> Iterable[Candidate]:
     """Dates of birth and card expiries said in words (after their cue).
 
@@ -1573,6 +1649,11 @@ def _spoken_dates(text: str, cues: Cues, dob: bool, expiry: bool) -> Iterator[Ca
             if _numeric_dob(run.group()):  # "dob twelve eleven seventy nine"
                 done = run.end()
                 yield (run.start(), run.end(), "DATE_OF_BIRTH", 0.85)
+                continue
+            end = _day_then_month_year(text, run)
+            if end:  # "DOB, twelve, oh three, eighty-eight" (normalised "twelve, 0388")
+                done = end
+                yield (run.start(), end, "DATE_OF_BIRTH", 0.85)
                 continue
         # (or the card named in between: "masa berlaku kartu agustus dua enam")
         if expiry and cue in ("EXPIRY", "CARD") and run.start() >= done:
@@ -1933,6 +2014,14 @@ def secrets(text: str, cues: Cues) -> Iterable[Candidate]:
     return _secrets(text, cues, codes, passwords or iter(()))
 
 
+# Digits a password goes on with, after a remark: "sunflower, all lower case, then 77" (two
+# digit words stay words in the normalised text: "then seven seven")
+_THEN_DIGITS_RE = re.compile(
+    r"(?i)(?:,[^,.\d]{0,30})?,?\s+(?:and\s+then|then|terus|lalu|habis\s+itu|trus)\s+"
+    rf"(?P<d>\d{{1,8}}|(?:{_DIGIT_WORD})(?:\s+(?:{_DIGIT_WORD})){{1,3}})(?=\s*(?:[.,!?]|$))"
+)
+
+
 def _secrets(
     text: str, cues: Cues, codes: bool, passwords: Iterator[re.Match[str]]
 ) -> Iterator[Candidate]:
@@ -1980,6 +2069,9 @@ def _secrets(
                 end = _phrase_end(text, end)
                 score = 0.85 if end == start + len(value) else 0.95  # over its digits
         yield (start, end, "SECRET", score)
+        more = _THEN_DIGITS_RE.match(text, end)
+        if more is not None:  # "sunflower, all lower case, then seven seven": its digits
+            yield (more.start("d"), more.end("d"), "SECRET", 0.85)
 
 
 # -- people ------------------------------------------------------------------------------------
@@ -1997,7 +2089,11 @@ _CLOSE_TAIL_RE = re.compile(
 )
 _SPACES_RE = re.compile(r"\s+")
 # "I'm Tobias." / "saya Sutrisno dan ...": a self-introduction that ends the sentence.
-_INTRODUCTIONS = frozenset(["this is", "i'm", "im", "i am", "saya", "aku", "gue", "ini"])
+_INTRODUCTIONS = frozenset(
+    ["this is", "i'm", "im", "i am", "saya", "aku", "gue", "ini", "sy", "aq", "gw", "gua"]
+)
+# ... or that calls the agent by a title right after: "sy Tiara kak, ...", "saya Dimas pak"
+_HONORIFIC_AFTER_RE = re.compile(r"\s+(?:kak|kakak|ka|mas|mbak|mba|pak|bu|bang|gan|min)\b")
 _ADJECTIVE_RE = re.compile(r"(?:ous|ful|able|ible|ive|ing|ed|ly|ish|ese|ian|ic|al|im|ist)$")
 # ... or that the speaker corrects or hesitates after ("saya ucok eh maksudnya ...")
 _INTRO_END_RE = re.compile(
@@ -2031,7 +2127,7 @@ def _weak_name(text: str, m: Trigger, words: list[re.Match[str]], tokens: list[s
             return name_extent(tokens, "title")
         if (
             trigger in _INTRODUCTIONS
-            and _INTRO_END_RE.match(after)
+            and (_INTRO_END_RE.match(after) or _HONORIFIC_AFTER_RE.match(after))
             and not _ADJECTIVE_RE.search(low)
         ):
             return name_extent(tokens, "title")  # "Hi, I'm Tobias." (not "I'm Indonesian.")
@@ -2053,9 +2149,16 @@ _HOLIDAY_WORDS = frozenset(["day", "eve", "festival", "holiday", "week"])
 _LANGUAGE_RE = re.compile(r"(?:ish|ese|ian|ch)$")
 
 
+# "through to SingNet", "pay with PayPal": a capital inside a word names a brand, but not
+# after a surname's prefix ("McKenzie", "DeShawn", "LaToya", "MacLeod")
+_CAMEL_RE = re.compile(r"(?!(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von|Fitz)[A-Z])[A-Z][a-z]+[A-Z]")
+
+
 def _not_weak_name(trigger: str, low: str, tokens: list[str], after: str) -> bool:
     """An unlisted capitalised word after a weak cue that the tail alone would take."""
     if len(tokens) > 1 and tokens[1].lower() in _HOLIDAY_WORDS:
+        return True
+    if _CAMEL_RE.match(tokens[0]):
         return True
     if trigger in ("it's", "its", "it is") and _LANGUAGE_RE.search(low):
         return low not in given_names()
@@ -2240,11 +2343,56 @@ def people(text: str) -> Iterator[Candidate]:
     if hints:
         for s, e in echo_pairs(text):
             yield (s, e, "PERSON", 0.7)  # below a password or email read out
+    if "again" in text:
+        yield from _back_again(text, given)
+    if "for short" in text:  # "I'm Magdalena, Magda for short"
+        for m in _FOR_SHORT_RE.finditer(text):
+            if m.group(1).lower() not in common_words():
+                yield (m.start(1), m.end(1), "PERSON", 0.8)
     hits = given.intersection(text.split())
     if hits:  # usually none: one C-speed test
         yield from _lower_case_names(text, hits)
     if not text.islower():  # every run of CAP_RUN_RE opens with a capital
         yield from _capitalised_names(text, given, family)
+
+
+# "hey it's Mei again", "its jess again lol": a caller back in a new chat says who they are.
+_AGAIN_RE = re.compile(
+    r"(?i:(?P<hi>\b(?:hi|hey|hello|halo|hai)[\s,!]+)?\b(?:it's|it’s|its|it is|this is)\s+)"
+    r"(?P<name>[A-Za-zÀ-ÖØ-öø-ÿ][a-zß-öø-ÿ'-]+)\s+again\b"
+)
+_NOT_AGAIN_NAME = frozenset(
+    ["down", "out", "off", "back", "late", "over", "up", "gone", "broken", "empty", "full",
+     "closed", "open", "wrong", "same", "stuck", "dead", "offline", "online", "slow"]
+)  # fmt: skip
+_CALENDAR = frozenset(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
+     "friday", "saturday", "sunday"]
+)  # fmt: skip
+
+
+# A nickname given beside the full name: "I'm Magdalena, Magda for short"
+_FOR_SHORT_RE = re.compile(r"(?<![\w'])([A-Z][a-z]{2,}),?\s+for\s+short\b")
+
+
+def _back_again(text: str, given: frozenset[str]) -> Iterator[Candidate]:
+    """The name in "it's <name> again": capitalised and no everyday word (or a listed name,
+    "Mei", that is also a month elsewhere); in lower case only after a greeting, and not a
+    word that says how something is ("its down again")."""
+    common = common_words()
+    for m in _AGAIN_RE.finditer(text):
+        word = m.group("name")
+        low = word.lower()
+        if low in _CALENDAR or low in _NOT_AGAIN_NAME or len(low) < 3:
+            continue
+        if word[0].isupper():
+            ok = low not in common or (low in given and low not in FUNCTION_WORDS)
+        else:
+            ok = m.group("hi") is not None and low not in common
+            ok = ok and (low in given or not _ADJECTIVE_RE.search(low))
+        if ok:
+            yield (m.start("name"), m.end("name"), "PERSON", 0.8)
 
 
 _MONTH_ABBR = frozenset(
@@ -2287,13 +2435,25 @@ def _brand(text: str, start: int, end: int) -> bool:
     )
 
 
+# A listed name that is also a word ("Grace"), said to hold papers only a person has:
+# "Grace has a US passport", "Grace's date of birth".
+_PAPERS_AFTER_RE = re.compile(
+    r"(?:(?<='s)|'s|\s+(?:has|had|holds)(?:\s+(?:a|an|her|his|their))?)(?:\s+[A-Za-z]+)?\s+(?:passport|"
+    r"paspor|date\s+of\s+birth|birthday|nric|ic\s+number|ktp|nik)\b"
+)
+
+
 def _capitalised_names(
     text: str, given: frozenset[str], family: frozenset[str]
 ) -> Iterator[Candidate]:
     """Runs of capitalised words that hold a listed given name, with no cue before them."""
     for m in CAP_RUN_RE.finditer(text):
         lows = m.group().lower().split()
+        if "'" in m.group():  # "Daniel's passport": the name without its possessive
+            lows = [w.removesuffix("'s") for w in lows]
         if len(lows) == 1 and (lows[0] not in given or lows[0] in AMBIGUOUS):
+            if lows[0] in given and _PAPERS_AFTER_RE.match(text, m.end()) is not None:
+                yield (m.start(), _name_end(text, m.start(), m.end()), "PERSON", 0.75)
             continue  # one word ("My", "Thanks"): a name only if listed and not also a word
         if len(lows) == 1 and lows[0] in _MONTH_ABBR and _day_beside(text, m.start(), m.end()):
             continue  # "from 22 Dec to 5 Jan", "Jan 5": a month's abbreviation, not a name

@@ -24,11 +24,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .context import Cues
-from .engine import Lang, Redactor, apply, default_redactor
+from .engine import PHONE_REGIONS, Lang, Redactor, apply, default_redactor
 from .model import Entity
 from .operators import Operator, get_operator
 from .recognizers import NUM_RUN_RE
 from .spoken import DIGIT_WORDS, OffsetMap, normalise
+from .validators import nik_ok, phone_ok
 
 _CUE_TYPE = {
     "CARD": "CREDIT_CARD",
@@ -118,6 +119,8 @@ def _last_with_digits(context: list[_Turn]) -> _Turn | None:
     """The latest earlier turn with a digit, past short interjections without one
     ("Agent: mm-hm, go on", "ok lanjut"): a number dictated around them continues."""
     for prev in reversed(context):
+        if _read_back(prev):
+            continue  # "after 0247?": the other side checking what it heard
         if any(c.isdigit() for c in normalise(prev.text)[0]):
             return prev
         if prev.entities and prev.entities[-1].type in _NUMERIC:
@@ -125,6 +128,22 @@ def _last_with_digits(context: list[_Turn]) -> _Turn | None:
         if len(prev.text) > 60:
             return None
     return None
+
+
+# The speaker correcting the piece just said: "9163, no wait, 9136", "4471 eh salah, 4417"
+_SELF_FIX_RE = re.compile(
+    r"(?i)[\s,.]+(?:no\s+wait|no\s+sorry|sorry|i\s+mean|(?:eh\s+)?salah|eh\s+bukan|"
+    r"maksud(?:nya|ku|\s+saya)?|wait|oops)[\s,.:]+(?=\d)"
+)
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
+
+
+def _read_back(turn: _Turn) -> bool:
+    """A short question that holds no entity: "Sorry, after 0247?", "0812 and then?"."""
+    return not turn.entities and len(turn.text) <= 60 and turn.text.rstrip().endswith("?")
 
 
 class StreamRedactor:
@@ -178,6 +197,7 @@ class StreamRedactor:
             prev = _last_with_digits(context)
             if prev is not None:
                 turn.entities = _merge(turn.entities, self._continued(prev, turn))
+                _split_across(prev, turn, joined)
             if context and ("at" in text or "et" in text or "@" in text or "keong" in text):
                 turn.entities = _merge(turn.entities, _email_domain(context, turn))
         self._turns.append(turn)
@@ -227,10 +247,20 @@ class StreamRedactor:
             return []
         if Cues(_PLACE_RE.sub("", norm[:start])).cats:  # "last four": the closing piece
             return []
+        if _read_back(turn) and _digits(normalise(last.value(prev.text))[0]).endswith(
+            _digits(norm[start:end])
+        ):
+            return []  # "after 0247?": the digits just said, read back
         s, e = offsets.span(start, end)
         if any(x.start < e and x.end > s for x in turn.entities):
             return []
-        return [Entity(s, e, last.type, 0.5)]
+        out = [Entity(s, e, last.type, 0.5)]
+        fix = _SELF_FIX_RE.match(norm, end)
+        again = NUM_RUN_RE.match(norm, fix.end()) if fix is not None else None
+        if again is not None and len(_digits(again.group())) == len(_digits(norm[start:end])):
+            s, e = offsets.span(again.start(), again.start() + len(again.group().rstrip(" .-/")))
+            out.append(Entity(s, e, last.type, 0.5))  # "9163, no wait, 9136": said again
+        return out
 
     def _correction(
         self, norm: str, offsets: OffsetMap, after: int, kind: str, turn: _Turn
@@ -288,6 +318,65 @@ class StreamRedactor:
         if any(x.start < e and x.end > s for x in turn.entities):
             return []
         return [Entity(s, e, kind, 0.5)]
+
+
+# A piece of a number closing a turn, unfinished ("It's 1271 0128...", "391... hold on"),
+# whose rest opens a later turn, with short turns between ("Okay, and the rest?").
+_OPEN_END_RE = re.compile(r"[\s,…\-]*(?:\.\.\.?|…)?[\s.]*$")
+
+
+# "eight digits only": a count after a number, not a piece of it
+_COUNT_AFTER_RE = re.compile(r"(?i)\s+(?:digits?|angka|numbers?)(?![\w])")
+_LAST_WORD_RE = re.compile(r"[\s,.\-]+[\w-]+$")
+
+
+def _split_across(prev: _Turn, turn: _Turn, joined: str) -> None:
+    """Two pieces of one number in two turns that no recognizer took, labelled in both when
+    the digits joined vouch for a type: a valid NIK; a valid phone with a phone cue in the
+    window; a code of 4 to 8 digits with a code cue ("read me the six-digit code")."""
+    p_norm, p_off = normalise(prev.text)
+    last = None
+    for m in NUM_RUN_RE.finditer(p_norm):
+        last = m
+    if last is None:
+        return
+    rest = p_norm[last.end() :]
+    if _OPEN_END_RE.fullmatch(rest) is None and _ASIDE_TAIL.fullmatch(rest) is None:
+        return
+    norm, offsets = normalise(turn.text)
+    first = NUM_RUN_RE.search(norm)
+    if first is None:
+        return
+    lead = _LEAD.match(norm, 0, first.start())
+    if lead is None or lead.end() != first.start() or Cues(norm[: first.start()]).cats:
+        return
+    s, e = offsets.span(first.start(), first.start() + len(first.group().rstrip(" .-/")))
+    if _COUNT_AFTER_RE.match(turn.text, e):  # "two six seven five, eight digits only"
+        cut = _LAST_WORD_RE.search(turn.text, s, e)
+        e = cut.start() if cut is not None else e
+    a, b = _digits(last.group()), _digits(normalise(turn.text[s:e])[0])
+    if len(a) < 3 or len(b) < 3:
+        return
+    spans = [p_off.span(last.start(), last.start() + len(last.group().rstrip(" .-/"))), (s, e)]
+    for t, (s, e) in zip((prev, turn), spans, strict=True):
+        if any(x.start < e and x.end > s for x in t.entities):
+            return
+    kind = _joined_kind(a + b, Cues(normalise(joined)[0]))
+    if kind is None:
+        return
+    for t, (s, e) in zip((prev, turn), spans, strict=True):
+        t.entities = _merge(t.entities, [Entity(s, e, kind, 0.6)])
+
+
+def _joined_kind(digits: str, cues: Cues) -> str | None:
+    """What the digits of a number said in two turns are, if they vouch for it."""
+    if nik_ok(digits):
+        return "ID_NIK"
+    if 8 <= len(digits) <= 13 and cues.has("PHONE") and phone_ok(digits, PHONE_REGIONS["mixed"]):
+        return "PHONE_NUMBER"
+    if 4 <= len(digits) <= 8 and cues.has("SECRET"):
+        return "SECRET"
+    return None
 
 
 def _email_domain(context: list[_Turn], turn: _Turn) -> list[Entity]:
