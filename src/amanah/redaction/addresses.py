@@ -8,7 +8,7 @@ Three ways in: the street patterns (``Jl. Melati No. 5``, ``221B Baker Street``,
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from .lang import FUNCTION_WORDS
 from .names import common_words, given_names
@@ -123,13 +123,37 @@ _EU_WORDS = ["rue", "rua", "via", "viale", "piazza", "calle", "avenida", "chemin
 # forty-one, ... Street forty-two, hash 0512"), or a house number and a street with the
 # six-digit postcode after "Singapore" ("88 Lorong Chuan, #11-04, Singapore 556741").
 _SG_UNIT = r"(?:,?\s?(?:#|hash\s)\d{1,3}-?\d{1,4})?"
-ADDRESS_SG_RE = re.compile(
+_SG_BLOCK = (
     rf"[Bb](?<![\w][Bb])(?:lk|lock)\s(?:\d{{1,4}}[A-Z]?(?![\w])|{NUMBER_WORDS_RE}),?\s"
     rf"(?:[A-Z][a-z]+\s?){{1,4}}(?:\d{{1,2}}(?![\w])|{NUMBER_WORDS_RE})?"
     rf"{_SG_UNIT}(?:,?\s(?:Singapore|S)\s?\(?\d{{6}}\)?)?"
-    rf"|\d(?<![\w]\d)\d{{0,3}}[A-Z]?\s(?:[A-Z][a-z]+\s?){{1,4}}(?:\d{{1,2}}(?![\w]))?"
+)
+_SG_STREET = (
+    rf"\d(?<![\w]\d)\d{{0,3}}[A-Z]?\s(?:[A-Z][a-z]+\s?){{1,4}}(?:\d{{1,2}}(?![\w]))?"
     rf"{_SG_UNIT},?\sSingapore\s?\(?\d{{6}}\)?"
 )
+ADDRESS_SG_RE = re.compile(f"{_SG_BLOCK}|{_SG_STREET}")
+_SG_BLOCK_RE = re.compile(_SG_BLOCK)
+_SG_STREET_RE = re.compile(_SG_STREET)
+_SG_REACH = 200  # from a street form's first digit to its "Singapore": far more than any
+
+
+def sg_addresses(text: str) -> list[re.Match[str]]:
+    """``ADDRESS_SG_RE.finditer(text)``, with its street form tried only before a
+    "Singapore": opening with any digit, that form would be tried all over a transcript."""
+    found = list(_SG_BLOCK_RE.finditer(text))
+    at = text.find("Singapore")
+    while at != -1:
+        found.extend(_SG_STREET_RE.finditer(text, max(0, at - _SG_REACH), at + 30))
+        at = text.find("Singapore", at + 9)
+    if len(found) < 2:
+        return found
+    found.sort(key=lambda m: (m.start(), m.re is not _SG_BLOCK_RE))  # the block form first
+    out: list[re.Match[str]] = []
+    for m in found:  # leftmost, non-overlapping, as one scan of the two forms
+        if not out or m.start() >= out[-1].end():
+            out.append(m)
+    return out
 
 
 _STREET_WORD_RE = re.compile(rf"\s{_ST}(?![\w])")
@@ -514,14 +538,16 @@ def _street_addresses(text: str, low: str, digits: bool = True) -> Iterator[Cand
         at = None
         street = _STREET_ANY_LOW_RE.search(low) is not None
         eu = _STREET_AT_LOW_RE.search(low) is not None
-    regexes = [ADDRESS_EN_RE] if digits and street else []
+    finders: list[Callable[[str], Iterable[re.Match[str]]]] = []
+    if digits and street:
+        finders.append(ADDRESS_EN_RE.finditer)
     if digits and ("blk" in low or "block" in low or "singapore" in low):
-        regexes.append(ADDRESS_SG_RE)
+        finders.append(sg_addresses)
     if digits and ("box" in low or "kotak pos" in low):
-        regexes.append(ADDRESS_BOX_RE)
+        finders.append(ADDRESS_BOX_RE.finditer)
     if digits and (eu or street):  # ("Avenue", "Place": street words of both)
-        regexes.append(ADDRESS_EU_RE)
-    matches = [m for regex in regexes for m in regex.finditer(text)]
+        finders.append(ADDRESS_EU_RE.finditer)
+    matches = [m for find in finders for m in find(text)]
     matches.extend(_id_addresses(text, low))
     words = _street_words(_STREET_WORD_RE, text, at) if street else []
     if words and _has_number_word(text):

@@ -2376,12 +2376,30 @@ _CALENDAR = frozenset(
 _FOR_SHORT_RE = re.compile(r"(?<![\w'])([A-Z][a-z]{2,}),?\s+for\s+short\b")
 
 
+def _again_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_AGAIN_RE.finditer(text)``, found from each "again" back: the pattern opens with an
+    optional greeting, so scanning a whole transcript for it costs about 1 ms."""
+    done, at = 0, text.find("again")
+    while at != -1:
+        end = at + 5
+        if _WORD_CHAR_RE.match(text, end) is None:  # the pattern's closing \b
+            for m in _AGAIN_RE.finditer(text, max(done, at - _AGAIN_REACH), end):
+                if m.end() == end:
+                    yield m
+                    done = end
+        at = text.find("again", end)
+
+
+_AGAIN_REACH = 200  # far more than a greeting, "it's" and one name
+_WORD_CHAR_RE = re.compile(r"\w")
+
+
 def _back_again(text: str, given: frozenset[str]) -> Iterator[Candidate]:
     """The name in "it's <name> again": capitalised and no everyday word (or a listed name,
     "Mei", that is also a month elsewhere); in lower case only after a greeting, and not a
     word that says how something is ("its down again")."""
     common = common_words()
-    for m in _AGAIN_RE.finditer(text):
+    for m in _again_matches(text):
         word = m.group("name")
         low = word.lower()
         if low in _CALENDAR or low in _NOT_AGAIN_NAME or len(low) < 3:
