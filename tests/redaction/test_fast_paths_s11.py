@@ -8,7 +8,7 @@ import pytest
 
 from amanah.redaction import Redactor, context, detect_language, engine, names
 from amanah.redaction.context import Cues
-from amanah.redaction.evaluate import CORPORA
+from amanah.redaction.evaluate import CORPORA, NEVER_TUNED
 
 TEXTS = [
     "call me on 0812 3456 7890 please",
@@ -57,8 +57,8 @@ def test_date_hint_whenever_cues_hold_a_date_cue() -> None:
         "the card expired-nya kapan",
         "Hi, this is Sarah Tan.",
     ]
-    for path in CORPORA:  # never a newer blind set, nor heldout2: a failure would show a text
-        if path.stem == "heldout2":
+    for path in CORPORA:  # no blind set: a failure would show one of its texts
+        if path.stem in NEVER_TUNED:
             continue
         texts += [json.loads(line)["text"] for line in path.read_text().splitlines()]
     for text in texts:
