@@ -44,3 +44,19 @@ def test_both_forms_deep_in_a_long_transcript() -> None:
     found = [m.group() for m in addresses.sg_addresses(text)]
     assert found == [m.group() for m in addresses.ADDRESS_SG_RE.finditer(text)]
     assert found == ["88 Lorong Chuan, #11-04, Singapore 556741", "Blk 41 Jurong West St 42"]
+
+
+CODE_PIECES = [
+    "six five", "Six Five", "enam dua", "oh", " ", "  ", ", ", ",", "-", "then ", "THEN ",
+    "and then ", "and  then", "next ", "terus ", "teruſ ", "TRUS ", "lalu ", "lanjut ",
+    "sorry ", "x", "\n", "\u2003", "9284", "4254",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(_texts(CODE_PIECES))
+def test_country_code_tried_only_after_a_joining_word(text: str) -> None:
+    for at in range(len(text) + 1):
+        whole = recognizers._CODE_BEFORE_RE.search(text, max(0, at - 32), at)
+        fast = recognizers._code_before(text, at)
+        assert (fast and fast.span()) == (whole and whole.span())

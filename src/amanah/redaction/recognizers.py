@@ -423,6 +423,25 @@ _CODE_BEFORE_RE = re.compile(
 )
 
 
+# The last four letters of each joining word of _CODE_BEFORE_RE, lower-cased ("ſ", the long s,
+# is an "s" to its case-blind pattern): a cheap test of the place before each piece.
+_JOIN_ENDS = frozenset(["then", "next", "erus", "trus", "lalu", "njut"])
+
+
+def _code_before(text: str, at: int) -> re.Match[str] | None:
+    """``_CODE_BEFORE_RE.search(text, max(0, at - 32), at)``, tried only when a space and a
+    joining word (and a comma) end there: a search is 32 tries, for every piece of a text."""
+    tail = text[max(0, at - 32) : at]
+    if not tail or not tail[-1].isspace():
+        return None
+    tail = tail.rstrip()
+    if tail.endswith(","):
+        tail = tail[:-1]
+    if tail[-4:].lower().replace("ſ", "s") not in _JOIN_ENDS:
+        return None
+    return _CODE_BEFORE_RE.search(text, max(0, at - 32), at)
+
+
 def _joining_word(text: str) -> bool:
     """Does ``text`` hold a word that joins the pieces of a number (see _CODE_BEFORE_RE)?"""
     return "then" in text or "rus" in text or "lalu" in text or "next" in text or "lanjut" in text
@@ -434,7 +453,7 @@ def _code_then_rest(
     """A country code in words, "then" the rest of the number in digits, after a phone cue:
     both labelled, when "+" and the two make a valid phone number."""
     for a, b, digits in pieces:
-        m = _CODE_BEFORE_RE.search(text, max(0, a - 32), a)
+        m = _code_before(text, a)
         if m is None:
             continue
         code = "".join(DIGIT_WORDS[w] for w in m.group("cc").lower().split())
