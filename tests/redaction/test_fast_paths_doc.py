@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from amanah.redaction import addresses, recognizers
+from amanah.redaction import addresses, recognizers, validators
 
 
 def _texts(pieces: list[str]) -> st.SearchStrategy[str]:
@@ -60,3 +60,56 @@ def test_country_code_tried_only_after_a_joining_word(text: str) -> None:
         whole = recognizers._CODE_BEFORE_RE.search(text, max(0, at - 32), at)
         fast = recognizers._code_before(text, at)
         assert (fast and fast.span()) == (whole and whole.span())
+
+
+IBAN_PIECES = [
+    "IBAN ", "my iban is ", "Iban: ", "G B two nine N W B K 6016 1331 9268 19",
+    "g, uh, b 29 NWBK 60161331926819", "GB29 NWBK 6016 1331 9268 19", "DE89 3704 0044 0532 0130 00",
+    "D E", "e ", "o ", "O", "ſ", "ß", "ı", "é", "a ", "I ", ", ", " ", "_", "umm ", "uh", "Ok ",
+    "thanks", "GB", "29", "nine ", "NWBK", "6016", "\n", "x",
+]  # fmt: skip
+
+
+def _spoken_ibans_tried_everywhere(text: str) -> list[tuple[int, int, str, float]]:
+    """_spoken_ibans as it was: every cue's window tokenised."""
+    out = []
+    for cue in recognizers._IBAN_CUE_RE.finditer(text.lower()):
+        stop = min(len(text), cue.end() + recognizers._IBAN_WINDOW)
+        tokens = recognizers._iban_tokens(text, cue.end(), stop)
+        for i, (start, _, first) in enumerate(tokens):
+            end = recognizers._iban_end(tokens, i) if first[:1].isalpha() else None
+            if end is not None:
+                out.append((start, end, "IBAN_CODE", 0.95))
+                break
+    return out
+
+
+@settings(max_examples=400, deadline=None)
+@given(_texts(IBAN_PIECES))
+def test_iban_windows_tokenised_only_where_a_country_code_may_open(text: str) -> None:
+    found = list(recognizers._spoken_ibans(text, text.lower()))
+    assert found == _spoken_ibans_tried_everywhere(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_texts(["iban", "Iban", "ibaniban", "xiban", "IBAN", " ", "-iban", "ib", "an", "é", "z"]))
+def test_iban_cues_found_by_find(text: str) -> None:
+    low = text.lower()
+    whole = [m.end() for m in recognizers._IBAN_CUE_RE.finditer(low)]
+    assert list(recognizers._iban_cues(low)) == whole
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet="GB29NWK?0O1A", max_size=30)
+    | st.sampled_from(["GB29NWBK60161331926819", "GB29NWBK6?161331926819", "G?29NWBK60161331926"])
+)
+def test_iban_value_without_unknowns_is_iban_ok(chars: str) -> None:
+    if chars.count("?") > 4:
+        expected = False
+    else:
+        options = [""]
+        for c in chars:
+            options = [o + x for o in options for x in ("O0" if c == "?" else c)]
+        expected = any(validators.iban_ok(o) for o in options)
+    assert recognizers._iban_value(chars) == expected
