@@ -3,6 +3,8 @@ what the whole-text scan it replaces gives."""
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -113,3 +115,29 @@ def test_iban_value_without_unknowns_is_iban_ok(chars: str) -> None:
             options = [o + x for o in options for x in ("O0" if c == "?" else c)]
         expected = any(validators.iban_ok(o) for o in options)
     assert recognizers._iban_value(chars) == expected
+
+
+EU_PIECES = [
+    "14 ", "3", "12b", "12b, ", "123456 ", "x1 ", " ", "\n", "\u00a0", ", ", "Rue ", "Route ",
+    "Rua ", "Av. ", "Avenue ", "Avenida ", "Allée ", "Allee ", "Via ", "Viale ", "Place ", "Bd ",
+    "Quai ", "Corso ", "des ", "de la ", "d'", "Tanneurs", "Spiga", "67000 ", "20121 ",
+    "Strasbourg", "Milano", ", Italia", "-Sur", "x", "Rue", "Chemin ", "Largo ",
+    "14 Rue des Tanneurs, 67000 ",
+    "3 Via della Spiga, 20121 Milano", "8 Route de Lyon, 1201 Genève", "Calle Mayor 5",
+]  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(_texts(EU_PIECES))
+def test_continental_streets_tried_only_before_their_street_words(text: str) -> None:
+    text = " " * addresses._EU_SCAN_BELOW + text  # (a shorter text is scanned whole)
+    whole = [m.span() for m in addresses.ADDRESS_EU_RE.finditer(text)]
+    assert [m.span() for m in addresses.eu_addresses(text)] == whole
+
+
+def test_every_continental_street_word_opens_with_a_searched_opening() -> None:
+    for word in addresses._EU_ST.split("|"):
+        for spelt in (word.replace("[ée]", "é"), word.replace("[ée]", "e")):
+            spelt = spelt.replace("\\.", ".")
+            assert re.fullmatch(f"(?:{addresses._EU_ST})", spelt), spelt
+            assert spelt.startswith(addresses._EU_OPENINGS), spelt
