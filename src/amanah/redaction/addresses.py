@@ -114,6 +114,40 @@ ADDRESS_EU_RE = re.compile(
     r"(?:[\s-][A-Z][\w'\-]+){0,2}(?:,\s(?:France|Belgique|Belgium|Suisse|Switzerland|Luxembourg|"
     r"Monaco|Italia|Italy|Espa[ñn]a|Spain|Portugal))?"
 )
+# ADDRESS_EU_RE's street words (_EU_ST), by what each opens with ("Ru": Rue, Rua; "Av":
+# Avenue, Av., Avenida; "All": Allée, Allee; "Via": Viale): found by str.find.
+_EU_OPENINGS = (
+    "Ru", "Av", "Boulevard", "Bd", "Place", "All", "Chemin", "Quai", "Impasse", "Cours", "Route",
+    "Via", "Piazza", "Corso", "Calle", "Travessa", "Largo",
+)  # fmt: skip
+_EU_REACH = 8  # from a match's first digit to its street word: 5 digits, a letter, ",", " "
+_EU_SCAN_BELOW = 300  # characters: a chat message is scanned whole
+
+
+def eu_addresses(text: str) -> list[re.Match[str]]:
+    """``list(ADDRESS_EU_RE.finditer(text))``, tried only a few places before each of its
+    street words (after a space, a digit there): opening with any digit, the pattern would
+    be tried at every digit of a transcript. A short text is scanned whole: cheaper than
+    one search for each street word."""
+    if len(text) < _EU_SCAN_BELOW:
+        return list(ADDRESS_EU_RE.finditer(text))
+    starts: set[int] = set()
+    for word in _EU_OPENINGS:
+        at = text.find(word, 2)
+        while at != -1:
+            if text[at - 1].isspace():
+                starts.update(s for s in range(max(0, at - _EU_REACH), at - 1) if text[s].isdigit())
+            at = text.find(word, at + 1)
+    out: list[re.Match[str]] = []
+    for s in sorted(starts):  # leftmost, non-overlapping, as finditer
+        if out and s < out[-1].end():
+            continue
+        m = ADDRESS_EU_RE.match(text, s)
+        if m is not None:
+            out.append(m)
+    return out
+
+
 # ADDRESS_EU_RE's street words that no English form has: where they are (and where the
 # English street words are) is found in the one scan for street words (_STREET_AT_LOW_RE).
 # Only the common ones: each is tried at every place its first letter is, in every message
@@ -546,7 +580,7 @@ def _street_addresses(text: str, low: str, digits: bool = True) -> Iterator[Cand
     if digits and ("box" in low or "kotak pos" in low):
         finders.append(ADDRESS_BOX_RE.finditer)
     if digits and (eu or street):  # ("Avenue", "Place": street words of both)
-        finders.append(ADDRESS_EU_RE.finditer)
+        finders.append(eu_addresses)
     matches = [m for find in finders for m in find(text)]
     matches.extend(_id_addresses(text, low))
     words = _street_words(_STREET_WORD_RE, text, at) if street else []

@@ -423,6 +423,25 @@ _CODE_BEFORE_RE = re.compile(
 )
 
 
+# The last four letters of each joining word of _CODE_BEFORE_RE, lower-cased ("ſ", the long s,
+# is an "s" to its case-blind pattern): a cheap test of the place before each piece.
+_JOIN_ENDS = frozenset(["then", "next", "erus", "trus", "lalu", "njut"])
+
+
+def _code_before(text: str, at: int) -> re.Match[str] | None:
+    """``_CODE_BEFORE_RE.search(text, max(0, at - 32), at)``, tried only when a space and a
+    joining word (and a comma) end there: a search is 32 tries, for every piece of a text."""
+    tail = text[max(0, at - 32) : at]
+    if not tail or not tail[-1].isspace():
+        return None
+    tail = tail.rstrip()
+    if tail.endswith(","):
+        tail = tail[:-1]
+    if tail[-4:].lower().replace("ſ", "s") not in _JOIN_ENDS:
+        return None
+    return _CODE_BEFORE_RE.search(text, max(0, at - 32), at)
+
+
 def _joining_word(text: str) -> bool:
     """Does ``text`` hold a word that joins the pieces of a number (see _CODE_BEFORE_RE)?"""
     return "then" in text or "rus" in text or "lalu" in text or "next" in text or "lanjut" in text
@@ -434,7 +453,7 @@ def _code_then_rest(
     """A country code in words, "then" the rest of the number in digits, after a phone cue:
     both labelled, when "+" and the two make a valid phone number."""
     for a, b, digits in pieces:
-        m = _CODE_BEFORE_RE.search(text, max(0, a - 32), a)
+        m = _code_before(text, a)
         if m is None:
             continue
         code = "".join(DIGIT_WORDS[w] for w in m.group("cc").lower().split())
@@ -1058,6 +1077,8 @@ def _iban_tokens(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
 
 def _iban_value(chars: str) -> bool:
     """``iban_ok`` with each "?" read as the letter O or a zero (at most 4 of them)."""
+    if "?" not in chars:
+        return iban_ok(chars)  # (the one option: no list of options built char by char)
     if chars.count("?") > 4:
         return False
     options = [""]
@@ -1066,12 +1087,42 @@ def _iban_value(chars: str) -> bool:
     return any(iban_ok(o) for o in options)
 
 
+# Where an IBAN's country code may open, as _iban_tokens reads tokens: a token opening with
+# two capitals ("GB", "GB23"), a lone letter then (past fillers) a lone letter or a token
+# opening with a capital ("G B", "g, uh, B"), or a lone non-ASCII character (its capital may
+# be two letters or an ASCII one: "ß", "ſ"). A window with none of them holds no IBAN.
+_IBAN_OPEN_RE = re.compile(
+    r"(?<![^\W_])(?:[A-Z]{2}"
+    r"|[^\W\d_](?![^\W_])(?:[\W_]+(?i:uh|umm|um|ehm|eh|erm|er|hmm)(?![^\W_]))*[\W_]+"
+    r"(?:[^\W\d_](?![^\W_])|[A-Z])"
+    r"|[^\x00-\x7f](?![^\W_]))"
+)
+
+
+def _iban_cues(low: str) -> Iterator[int]:
+    """Where each match of _IBAN_CUE_RE in ``low`` ends, found by ``str.find``: the pattern
+    opens with a look-behind, so its search is tried at every place of the text."""
+    at = low.find("iban")
+    while at != -1:
+        if at == 0 or not "a" <= low[at - 1] <= "z":
+            yield at + 4
+            at = low.find("iban", at + 4)
+        else:
+            at = low.find("iban", at + 1)
+
+
 def _spoken_ibans(text: str, low: str) -> Iterator[Candidate]:
     """IBANs read out within :data:`_IBAN_WINDOW` characters after an "IBAN" cue: from a
     token that opens a known country code, as many tokens as make that country's length,
-    checked by the IBAN check digits."""
-    for cue in _IBAN_CUE_RE.finditer(low):
-        tokens = _iban_tokens(text, cue.end(), min(len(text), cue.end() + _IBAN_WINDOW))
+    checked by the IBAN check digits. A window where no country code can open is not
+    tokenised (every "IBAN" of a long transcript would be), and one that may is from the
+    first place one may open (no token before it opens one)."""
+    for at in _iban_cues(low):
+        stop = min(len(text), at + _IBAN_WINDOW)
+        first = _IBAN_OPEN_RE.search(text[at:stop])
+        if first is None:
+            continue
+        tokens = _iban_tokens(text, at + first.start(), stop)
         for i, (start, _, first) in enumerate(tokens):
             end = _iban_end(tokens, i) if first[:1].isalpha() else None
             if end is not None:
