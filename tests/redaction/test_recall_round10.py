@@ -9,16 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from amanah.redaction.streaming import redact_interaction
-from amanah.redaction.testing import found
-
-
-def _labels(turns: list[str]) -> list[set[tuple[str, str]]]:
-    """(type, value) pairs of each turn of an interaction, as it ends up."""
-    out = []
-    for text, (_, entities) in zip(turns, redact_interaction(turns), strict=True):
-        out.append({(e.type, text[e.start : e.end]) for e in entities})
-    return out
+from amanah.redaction.testing import found, found_in_turns, kinds
 
 
 # -- phones read in pieces ---------------------------------------------------------------------
@@ -65,13 +56,13 @@ def test_trunk_zero_after_a_bare_number_cue_in_pieces() -> None:
     ],
 )
 def test_pieces_after_a_bare_number_need_a_phone_shape(text: str) -> None:
-    assert not any(kind == "PHONE_NUMBER" for kind, _ in found(text))
+    assert "PHONE_NUMBER" not in kinds(text)
 
 
 # -- SSN in pieces -----------------------------------------------------------------------------
 def test_ssn_named_by_the_places_of_its_groups() -> None:
     turns = ["First three digits are 371.", "Then 84.", "And the last four are 2019."]
-    assert _labels(turns) == [{("US_SSN", "371")}, {("US_SSN", "84")}, {("US_SSN", "2019")}]
+    assert found_in_turns(turns) == [{("US_SSN", "371")}, {("US_SSN", "84")}, {("US_SSN", "2019")}]
 
 
 @pytest.mark.parametrize(
@@ -86,7 +77,7 @@ def test_ssn_named_by_the_places_of_its_groups() -> None:
     ],
 )
 def test_no_ssn_from_pieces_without_its_shape_and_places(turns: list[str]) -> None:
-    assert not any(kind == "US_SSN" for labels in _labels(turns) for kind, _ in labels)
+    assert not any(kind == "US_SSN" for labels in found_in_turns(turns) for kind, _ in labels)
 
 
 def test_first_three_digits_name_a_place_not_a_cvv() -> None:
@@ -100,7 +91,7 @@ def test_ssn_middle_two_said_as_words_between_its_groups() -> None:
         "Okay, and the middle two?",
         "oh seven, and then the last four are nine three eight one.",
     ]
-    labels = _labels(turns)
+    labels = found_in_turns(turns)
     assert labels[0] == {("US_SSN", "four one two")}
     assert labels[2] == {("US_SSN", "oh seven"), ("US_SSN", "nine three eight one")}
 
@@ -143,7 +134,7 @@ def test_relative_named_with_a_name_that_is_also_a_word(text: str, name: str) ->
     ],
 )
 def test_relative_then_a_month_is_no_name(text: str) -> None:
-    assert not any(kind == "PERSON" for kind, _ in found(text))
+    assert "PERSON" not in kinds(text)
 
 
 def test_company_after_through_to_is_no_person() -> None:
@@ -184,7 +175,7 @@ def test_security_word_the_caller_set(text: str, value: str) -> None:
     ],
 )
 def test_no_secret_after_was_without_a_value(text: str) -> None:
-    assert not any(kind == "SECRET" for kind, _ in found(text))
+    assert "SECRET" not in kinds(text)
 
 
 @pytest.mark.parametrize(

@@ -12,20 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from amanah.redaction.streaming import redact_interaction
-from amanah.redaction.testing import found
-
-
-def _labels(turns: list[str]) -> list[set[tuple[str, str]]]:
-    """(type, value) pairs of each turn of an interaction, as it ends up."""
-    out = []
-    for text, (_, entities) in zip(turns, redact_interaction(turns), strict=True):
-        out.append({(e.type, text[e.start : e.end]) for e in entities})
-    return out
-
-
-def _kinds(text: str) -> set[str]:
-    return {kind for kind, _ in found(text)}
+from amanah.redaction.testing import found, found_in_turns, kinds
 
 
 # -- names -------------------------------------------------------------------------------------
@@ -34,7 +21,7 @@ def test_brand_like_first_name_before_a_listed_surname() -> None:
 
 
 def test_wallet_name_alone_is_no_person() -> None:
-    assert "PERSON" not in _kinds("Saya bayar pakai DANA kemarin.")
+    assert "PERSON" not in kinds("Saya bayar pakai DANA kemarin.")
 
 
 def test_camel_case_brand_after_a_weak_cue() -> None:
@@ -60,7 +47,7 @@ def test_caller_back_again(text: str, name: str) -> None:
     ["hey its down again lol", "it's Monday again", "hey it's happening again", "hi it's me again"],
 )
 def test_no_name_in_things_happening_again(text: str) -> None:
-    assert "PERSON" not in _kinds(text)
+    assert "PERSON" not in kinds(text)
 
 
 def test_spelled_word_names_the_capitalised_words_it_spells() -> None:
@@ -95,25 +82,25 @@ def test_name_holding_papers(text: str, name: str) -> None:
 
 @pytest.mark.parametrize("text", ["By God's grace it worked", "Amazing Grace has a nice melody"])
 def test_no_name_in_a_word_that_holds_no_papers(text: str) -> None:
-    assert "PERSON" not in _kinds(text)
+    assert "PERSON" not in kinds(text)
 
 
 def test_chat_self_introduction_before_an_honorific() -> None:
     assert ("PERSON", "Rina") in found("sy Rina kak, mau tanya soal tagihan")
-    assert "PERSON" not in _kinds("ke Bandung kak, macet banget")
+    assert "PERSON" not in kinds("ke Bandung kak, macet banget")
 
 
 def test_nickname_for_short() -> None:
     text = "I'm Magdalena, Magda for short, calling about my card."
     assert found(text) == {("PERSON", "Magdalena"), ("PERSON", "Magda")}
-    assert "PERSON" not in _kinds("We moved to New York, NY for short")
+    assert "PERSON" not in kinds("We moved to New York, NY for short")
 
 
 # -- numbers -----------------------------------------------------------------------------------
 def test_the_line_is_a_phone() -> None:
     text = "The account is under Tan Wei Jie, the line is 9123 4567."
     assert ("PHONE_NUMBER", "9123 4567") in found(text)
-    assert "BANK_ACCOUNT" not in _kinds(text)
+    assert "BANK_ACCOUNT" not in kinds(text)
 
 
 def test_a_bad_line_is_no_phone_cue() -> None:
@@ -138,7 +125,7 @@ def test_four_digit_code_beside_an_amex_is_its_cvv() -> None:
 
 
 def test_full_date_is_no_card_expiry() -> None:
-    assert "CARD_EXPIRY" not in _kinds("His passport expires on 3 October 2027, all good.")
+    assert "CARD_EXPIRY" not in kinds("His passport expires on 3 October 2027, all good.")
     assert found("the card expires October 2027") == {("CARD_EXPIRY", "October 2027")}
 
 
@@ -196,7 +183,7 @@ def test_read_back_is_no_piece_and_the_rest_continues() -> None:
         "Sorry, you broke up, after 0117?",
         "Then 0845 0001, that's it.",
     ]
-    assert _labels(turns) == [
+    assert found_in_turns(turns) == [
         {("ID_NIK", "3171 0117")},
         set(),
         {("ID_NIK", "0845 0001")},
@@ -205,12 +192,12 @@ def test_read_back_is_no_piece_and_the_rest_continues() -> None:
 
 def test_nik_split_over_two_turns_with_no_cue() -> None:
     turns = ["It's 3171 0117...", "Okay, and the rest?", "0845 0001, sorry, bad signal."]
-    assert _labels(turns) == [{("ID_NIK", "3171 0117")}, set(), {("ID_NIK", "0845 0001")}]
+    assert found_in_turns(turns) == [{("ID_NIK", "3171 0117")}, set(), {("ID_NIK", "0845 0001")}]
 
 
 def test_phone_split_over_two_turns_then_called_local() -> None:
     turns = ["It's nine one two three...", "Mm-hm.", "four five six seven, no country code."]
-    assert _labels(turns) == [
+    assert found_in_turns(turns) == [
         {("PHONE_NUMBER", "nine one two three")},
         set(),
         {("PHONE_NUMBER", "four five six seven")},
@@ -223,13 +210,16 @@ def test_code_read_in_two_turns_after_it_is_asked_for() -> None:
         "five two eight... wait, it's loading",
         "oh one three",
     ]
-    assert _labels(turns)[1:] == [{("SECRET", "five two eight")}, {("SECRET", "oh one three")}]
+    assert found_in_turns(turns)[1:] == [
+        {("SECRET", "five two eight")},
+        {("SECRET", "oh one three")},
+    ]
 
 
 def test_unvouched_pieces_over_two_turns_stay() -> None:
-    assert _labels(["Order 1234...", "ok", "5678 please"]) == [set(), set(), set()]
+    assert found_in_turns(["Order 1234...", "ok", "5678 please"]) == [set(), set(), set()]
 
 
 def test_piece_said_again_after_no_wait() -> None:
     turns = ["The account number starts 0021 4478.", "Then 5163, no wait, 5136, sorry."]
-    assert _labels(turns)[1] == {("BANK_ACCOUNT", "5163"), ("BANK_ACCOUNT", "5136")}
+    assert found_in_turns(turns)[1] == {("BANK_ACCOUNT", "5163"), ("BANK_ACCOUNT", "5136")}

@@ -9,16 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from amanah.redaction.streaming import redact_interaction
-from amanah.redaction.testing import found
-
-
-def _labels(turns: list[str]) -> list[set[tuple[str, str]]]:
-    """(type, value) pairs of each turn of an interaction, as it ends up."""
-    out = []
-    for text, (_, entities) in zip(turns, redact_interaction(turns), strict=True):
-        out.append({(e.type, text[e.start : e.end]) for e in entities})
-    return out
+from amanah.redaction.testing import found, found_in_turns, kinds
 
 
 @pytest.mark.parametrize(
@@ -61,7 +52,7 @@ def test_continental_street_with_postcode(text: str, address: str) -> None:
     ],
 )
 def test_no_continental_address(text: str) -> None:
-    assert not any(kind == "ADDRESS" for kind, _ in found(text))
+    assert "ADDRESS" not in kinds(text)
 
 
 @pytest.mark.parametrize(
@@ -110,7 +101,7 @@ def test_password_after_it_was(text: str, secret: str) -> None:
     ],
 )
 def test_password_state_is_no_secret(text: str) -> None:
-    assert not any(kind == "SECRET" for kind, _ in found(text))
+    assert "SECRET" not in kinds(text)
 
 
 @pytest.mark.parametrize(
@@ -151,7 +142,7 @@ def test_ssn_said_in_its_groups() -> None:
 
 def test_nine_digits_said_without_the_ssn_pauses_are_no_ssn() -> None:
     text = "It's zero four one two three four five six seven."
-    assert not any(kind == "US_SSN" for kind, _ in found(text))
+    assert "US_SSN" not in kinds(text)
 
 
 def test_code_read_in_halves_with_an_aside() -> None:
@@ -174,27 +165,27 @@ def test_code_halves_need_no_cue_between(text: str) -> None:
 
 def test_code_in_halves_across_turns() -> None:
     turns = ["The OTP is 736... hang on, my phone froze.", "Okay, 204, that's the rest."]
-    assert _labels(turns) == [{("SECRET", "736")}, {("SECRET", "204")}]
+    assert found_in_turns(turns) == [{("SECRET", "736")}, {("SECRET", "204")}]
 
 
 def test_pin_in_word_pairs_across_turns() -> None:
     turns = ["PIN saya enam dua... eh bentar, ada telepon.", "Oke lanjut, tujuh satu."]
-    assert _labels(turns) == [{("SECRET", "enam dua")}, {("SECRET", "tujuh satu")}]
+    assert found_in_turns(turns) == [{("SECRET", "enam dua")}, {("SECRET", "tujuh satu")}]
 
 
 def test_no_pin_from_a_later_remark() -> None:
     turns = ["PIN saya 4821.", "Oke, terima kasih dua kali."]
-    assert _labels(turns)[1] == set()
+    assert found_in_turns(turns)[1] == set()
 
 
 def test_ssn_pieces_across_sentences() -> None:
     turns = ["My social starts 512, then 43.", "And the last four are 8820."]
-    assert _labels(turns) == [{("US_SSN", "512"), ("US_SSN", "43")}, {("US_SSN", "8820")}]
+    assert found_in_turns(turns) == [{("US_SSN", "512"), ("US_SSN", "43")}, {("US_SSN", "8820")}]
 
 
 def test_card_pieces_around_the_agent_prompt() -> None:
     turns = ["Right, the card number: 4111 1111", "Go ahead.", "1111, and last bit 1111."]
-    assert _labels(turns) == [
+    assert found_in_turns(turns) == [
         {("CREDIT_CARD", "4111 1111")},
         set(),
         {("CREDIT_CARD", "1111"), ("CREDIT_CARD", "1111")},
@@ -203,7 +194,10 @@ def test_card_pieces_around_the_agent_prompt() -> None:
 
 def test_area_code_then_the_rest() -> None:
     turns = ["The area code is three one two.", "Then 555 0143."]
-    assert _labels(turns) == [{("PHONE_NUMBER", "three one two")}, {("PHONE_NUMBER", "555 0143")}]
+    assert found_in_turns(turns) == [
+        {("PHONE_NUMBER", "three one two")},
+        {("PHONE_NUMBER", "555 0143")},
+    ]
 
 
 @pytest.mark.parametrize(

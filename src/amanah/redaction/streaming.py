@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from .context import Cues
 from .engine import PHONE_REGIONS, Lang, Redactor, apply, default_redactor
-from .model import Entity
+from .model import ENTITY_TYPES, Entity
 from .operators import Operator, get_operator
 from .recognizers import NUM_RUN_RE
 from .spoken import DIGIT_WORDS, OffsetMap, normalise
@@ -200,6 +200,10 @@ class StreamRedactor:
                 _split_across(prev, turn, joined)
             if context and ("at" in text or "et" in text or "@" in text or "keong" in text):
                 turn.entities = _merge(turn.entities, _email_domain(context, turn))
+            wanted = self.redactor.entities
+            if len(wanted) < len(ENTITY_TYPES):  # the stream's own finds obey the redactor's types
+                for t in turns:
+                    t.entities = [e for e in t.entities if e.type in wanted]
         self._turns.append(turn)
         revisions = {
             t.index: (apply(t.text, t.entities, self.operator), t.entities)

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .engine import Lang, Redactor, default_redactor
+from .streaming import StreamRedactor, redact_interaction
 
-__all__ = ["found", "kinds"]
+__all__ = ["found", "found_in_turns", "kinds"]
 
 
 def found(
@@ -29,3 +30,15 @@ def found(
 def kinds(text: str, *, redactor: Redactor | None = None, lang: Lang | str = "auto") -> set[str]:
     """The entity types found in ``text``."""
     return {kind for kind, _ in found(text, redactor=redactor, lang=lang)}
+
+
+def found_in_turns(
+    turns: list[str], *, redactor: Redactor | None = None
+) -> list[set[tuple[str, str]]]:
+    """``{(type, value)}`` of each turn of one interaction as it ends up: a number dictated
+    across turns is found in each of them (every revision applied)."""
+    stream = StreamRedactor(redactor or default_redactor())
+    return [
+        {(e.type, text[e.start : e.end]) for e in entities}
+        for text, (_, entities) in zip(turns, redact_interaction(turns, stream), strict=True)
+    ]
