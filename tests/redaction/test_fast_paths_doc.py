@@ -141,3 +141,19 @@ def test_every_continental_street_word_opens_with_a_searched_opening() -> None:
             spelt = spelt.replace("\\.", ".")
             assert re.fullmatch(f"(?:{addresses._EU_ST})", spelt), spelt
             assert spelt.startswith(addresses._EU_OPENINGS), spelt
+
+
+EN_PIECES = [
+    "12 ", "221B ", "#4 ", "7", "12345 ", "Baker ", "Street", "St.", "St ", "Park ", "Road",
+    "O'Brien's ", "3rd ", "Avenue", ", Austin, TX 78701", " apt 4", ", ", " ", "  ", "\n", "x",
+    "drive ", "Lane", "Mc", "x" * 300,
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(_texts(EN_PIECES))
+def test_english_streets_found_back_from_each_street_word(text: str) -> None:
+    whole = [m.span() for m in addresses.ADDRESS_EN_RE.finditer(text)]
+    low = text.lower()
+    at = [m.start() for m in addresses._STREET_AT_LOW_RE.finditer(low) if m.lastgroup != "eu"]
+    assert [m.span() for m in addresses.en_addresses(text, at)] == whole
