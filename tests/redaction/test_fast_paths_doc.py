@@ -157,3 +157,23 @@ def test_english_streets_found_back_from_each_street_word(text: str) -> None:
     low = text.lower()
     at = [m.start() for m in addresses._STREET_AT_LOW_RE.finditer(low) if m.lastgroup != "eu"]
     assert [m.span() for m in addresses.en_addresses(text, at)] == whole
+
+
+DATE_PIECES = [
+    "12", "3", "08", "1975", "2027", "19", "20", "0", "1", "/", "-", ".", " ", ", ", "'", "’",
+    "\n", "of ", "the ", "x", "Jan", "january ", "Mar", "May ", "mei ", "June", "junov ", "sept",
+    "Sep.", "agt ", "Agustus ", "Dec", "des", "th ", "st", "nd ", "rd", "and ", "on ", "5th ",
+]  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(_texts(DATE_PIECES))
+def test_dates_and_expiries_as_digit_forms_and_months_found_by_name(text: str) -> None:
+    low = text.lower()
+    months = [m.start() for m in recognizers._MONTH_OPENING_RE.finditer(low)]
+    for lowered, digit in (
+        (recognizers._DATE_LOW_RE, recognizers._DATE_DIGIT_LOW_RE),
+        (recognizers._EXPIRY_LOW_RE, recognizers._EXPIRY_DIGIT_LOW_RE),
+    ):
+        whole = [m.span() for m in lowered.finditer(low)]
+        assert [m.span() for m in recognizers._digit_or_month(lowered, digit, low, months)] == whole
