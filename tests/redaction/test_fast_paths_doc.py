@@ -8,7 +8,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from amanah.redaction import addresses, recognizers, validators
+from amanah.redaction import addresses, context, recognizers, validators
 
 
 def _texts(pieces: list[str]) -> st.SearchStrategy[str]:
@@ -177,3 +177,37 @@ def test_dates_and_expiries_as_digit_forms_and_months_found_by_name(text: str) -
     ):
         whole = [m.span() for m in lowered.finditer(low)]
         assert [m.span() for m in recognizers._digit_or_month(lowered, digit, low, months)] == whole
+
+
+COMPACT_PIECES = [
+    "date of birth ", "DOB: ", "born ", "150689", "19830412", "040975", "1234567", "123456789",
+    "12345", " ", ", ", ".5", "/", "-", "\n", "x", "card ", "phone ", "my name is Sam ",
+    "and " * 10, "x " * 40, "well okay ", "hmm, ",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(_texts(COMPACT_PIECES), _texts(COMPACT_PIECES))
+def test_compact_dates_scanned_only_around_dob_cues(head: str, tail: str) -> None:
+    text = head + "ok " * 100 + tail  # a long text: the narrowed scan
+    cues = context.Cues(text)
+
+    def kept(found: list[re.Match[str]]) -> list[tuple[int, int]]:
+        return [m.span() for m in found if cues.closest(m.start(), m.end()) == "DOB"]
+
+    whole = list(recognizers._COMPACT_DATE_RE.finditer(text))
+    assert kept(recognizers._compact_dates(text, cues)) == kept(whole)
+
+
+def test_compact_dates_at_every_distance_from_a_dob_cue() -> None:
+    for gap in range(75):
+        for text in (
+            "ok " * 100 + "date of birth " + "x" * gap + " 150689 ok",
+            "ok " * 100 + "150689 " + "x" * gap + " date of birth",
+        ):
+            cues = context.Cues(text)
+            whole = [m.span() for m in recognizers._COMPACT_DATE_RE.finditer(text)]
+            fast = [m.span() for m in recognizers._compact_dates(text, cues)]
+            assert [s for s in fast if cues.closest(*s) == "DOB"] == [
+                s for s in whole if cues.closest(*s) == "DOB"
+            ]

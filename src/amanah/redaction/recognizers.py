@@ -16,7 +16,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from itertools import accumulate, pairwise
 
-from .context import Cues
+from .context import AFTER, BEFORE, Cues
 from .lang import FUNCTION_WORDS
 from .names import (
     AMBIGUOUS,
@@ -1331,13 +1331,13 @@ _EXPIRY_DIGIT_LOW_RE = re.compile(
 )
 # Where a month's name may open (its first three letters), in lower-cased text
 _MONTH_OPENING_RE = re.compile(r"jan|feb|ma[ry]|apr|mei|ju[nl]|aug|ag[ut]|sep|o[ck]t|nov|de[cs]")
-_MONTH_SCAN_BELOW = 300  # characters: a chat message is scanned whole
+_SCAN_BELOW = 300  # characters: a chat message is scanned whole (DATE, EXPIRY, compact dates)
 
 
 def _month_openings(text: str) -> tuple[str, list[int]] | None:
     """The lower-cased text and where a month's name may open in it, for a long ASCII
     text (None: scan it whole)."""
-    if len(text) < _MONTH_SCAN_BELOW or not text.isascii():
+    if len(text) < _SCAN_BELOW or not text.isascii():
         return None
     low = text.lower()
     return low, [m.start() for m in _MONTH_OPENING_RE.finditer(low)]
@@ -1460,7 +1460,7 @@ def _dates(text: str, cues: Cues, dob: bool, kinds: tuple[bool, bool]) -> Iterat
             elif _bare_birth_date(text, m, cues):
                 yield (m.start(), m.end(), "DATE_OF_BIRTH", 0.75)  # over "Jan" as a name
     if dob:
-        for m in _COMPACT_DATE_RE.finditer(text):
+        for m in _compact_dates(text, cues):
             if cues.closest(m.start(), m.end()) == "DOB" and _compact_date(m.group()):
                 yield (m.start(), m.end(), "DATE_OF_BIRTH", 0.9)
     if card:
@@ -1499,6 +1499,34 @@ _CARD_DIGITS_RE = re.compile(
 # "expires on 14 September 2026": a day before the month makes it a full date, which no card
 # carries (a passport's or a policy's)
 _DAY_BEFORE_MONTH_RE = re.compile(r"(?<![\w/.-])\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?$")
+
+
+def _compact_dates(text: str, cues: Cues) -> list[re.Match[str]]:
+    """``list(_COMPACT_DATE_RE.finditer(text))`` where a date of birth cue is closest (all
+    that :func:`_dates` keeps): in a long text, only the stretches after and just before
+    each DOB cue are scanned. A match opens a digit run and ends one, so no match hides
+    another, and a scan from anywhere finds every match after it."""
+    if len(text) < _SCAN_BELOW:
+        return list(_COMPACT_DATE_RE.finditer(text))
+    # where a kept match may open (by Cues.closest): 60 characters after a DOB cue, or
+    # ending 25 before one
+    spans: list[tuple[int, int]] = []
+    for start, end, cat in zip(cues.starts, cues.ends, cues.cats, strict=True):
+        if cat == "DOB":
+            spans += [(end, end + BEFORE), (start - AFTER - 8, start - 6)]
+    out: list[re.Match[str]] = []
+    last = -1  # where the stretches scanned so far end
+    for lo, hi in sorted(spans):
+        lo = max(lo, last + 1, 0)
+        if lo > hi:
+            continue
+        # (a match is 8 digits at most, and its look-ahead reads 2 characters past it)
+        for m in _COMPACT_DATE_RE.finditer(text, lo, hi + 11):
+            if m.start() > hi:
+                break
+            out.append(m)
+        last = max(last, hi)
+    return out
 
 
 def _expiry_cued(text: str, cues: Cues, start: int, end: int) -> bool:
