@@ -8,7 +8,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from amanah.redaction import addresses, recognizers, validators
+from amanah.redaction import addresses, context, recognizers, validators
 
 
 def _texts(pieces: list[str]) -> st.SearchStrategy[str]:
@@ -141,3 +141,73 @@ def test_every_continental_street_word_opens_with_a_searched_opening() -> None:
             spelt = spelt.replace("\\.", ".")
             assert re.fullmatch(f"(?:{addresses._EU_ST})", spelt), spelt
             assert spelt.startswith(addresses._EU_OPENINGS), spelt
+
+
+EN_PIECES = [
+    "12 ", "221B ", "#4 ", "7", "12345 ", "Baker ", "Street", "St.", "St ", "Park ", "Road",
+    "O'Brien's ", "3rd ", "Avenue", ", Austin, TX 78701", " apt 4", ", ", " ", "  ", "\n", "x",
+    "drive ", "Lane", "Mc", "x" * 300,
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(_texts(EN_PIECES))
+def test_english_streets_found_back_from_each_street_word(text: str) -> None:
+    whole = [m.span() for m in addresses.ADDRESS_EN_RE.finditer(text)]
+    low = text.lower()
+    at = [m.start() for m in addresses._STREET_AT_LOW_RE.finditer(low) if m.lastgroup != "eu"]
+    assert [m.span() for m in addresses.en_addresses(text, at)] == whole
+
+
+DATE_PIECES = [
+    "12", "3", "08", "1975", "2027", "19", "20", "0", "1", "/", "-", ".", " ", ", ", "'", "’",
+    "\n", "of ", "the ", "x", "Jan", "january ", "Mar", "May ", "mei ", "June", "junov ", "sept",
+    "Sep.", "agt ", "Agustus ", "Dec", "des", "th ", "st", "nd ", "rd", "and ", "on ", "5th ",
+]  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(_texts(DATE_PIECES))
+def test_dates_and_expiries_as_digit_forms_and_months_found_by_name(text: str) -> None:
+    low = text.lower()
+    months = [m.start() for m in recognizers._MONTH_OPENING_RE.finditer(low)]
+    for lowered, digit in (
+        (recognizers._DATE_LOW_RE, recognizers._DATE_DIGIT_LOW_RE),
+        (recognizers._EXPIRY_LOW_RE, recognizers._EXPIRY_DIGIT_LOW_RE),
+    ):
+        whole = [m.span() for m in lowered.finditer(low)]
+        assert [m.span() for m in recognizers._digit_or_month(lowered, digit, low, months)] == whole
+
+
+COMPACT_PIECES = [
+    "date of birth ", "DOB: ", "born ", "150689", "19830412", "040975", "1234567", "123456789",
+    "12345", " ", ", ", ".5", "/", "-", "\n", "x", "card ", "phone ", "my name is Sam ",
+    "and " * 10, "x " * 40, "well okay ", "hmm, ",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(_texts(COMPACT_PIECES), _texts(COMPACT_PIECES))
+def test_compact_dates_scanned_only_around_dob_cues(head: str, tail: str) -> None:
+    text = head + "ok " * 100 + tail  # a long text: the narrowed scan
+    cues = context.Cues(text)
+
+    def kept(found: list[re.Match[str]]) -> list[tuple[int, int]]:
+        return [m.span() for m in found if cues.closest(m.start(), m.end()) == "DOB"]
+
+    whole = list(recognizers._COMPACT_DATE_RE.finditer(text))
+    assert kept(recognizers._compact_dates(text, cues)) == kept(whole)
+
+
+def test_compact_dates_at_every_distance_from_a_dob_cue() -> None:
+    for gap in range(75):
+        for text in (
+            "ok " * 100 + "date of birth " + "x" * gap + " 150689 ok",
+            "ok " * 100 + "150689 " + "x" * gap + " date of birth",
+        ):
+            cues = context.Cues(text)
+            whole = [m.span() for m in recognizers._COMPACT_DATE_RE.finditer(text)]
+            fast = [m.span() for m in recognizers._compact_dates(text, cues)]
+            assert [s for s in fast if cues.closest(*s) == "DOB"] == [
+                s for s in whole if cues.closest(*s) == "DOB"
+            ]

@@ -100,6 +100,39 @@ ADDRESS_BOX_RE = re.compile(
     r"(?:,?\s[A-Z]{2}(?=[\s,.]|$))?"
     r"(?:,?\s(?:\d{4,6}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})(?![\w]))?"
 )
+_EN_SCAN_BELOW = 300  # characters: a chat message is scanned whole
+
+
+def en_addresses(text: str, at: list[int] | None) -> list[re.Match[str]]:
+    """``list(ADDRESS_EN_RE.finditer(text))``, tried only where a match can open before
+    one of its street words (``at``: the space before each, _STREET_AT_LOW_RE's; None:
+    unknown). Opening with any digit, the pattern is tried at every digit of a transcript.
+
+    A match is a house number (1-6 characters) and a space, then one to three words each
+    followed by one space, the last of them the space before its street word: walked back
+    over those words, the number ends at the space before each of the first three."""
+    if at is None or len(text) < _EN_SCAN_BELOW:
+        return list(ADDRESS_EN_RE.finditer(text))
+    starts: set[int] = set()
+    for end in at:
+        for _ in range(3):  # the one to three words before the street word
+            t = end
+            while t and not text[t - 1].isspace():
+                t -= 1
+            if t == end or not t:
+                break  # two spaces, or the text's start: no number before
+            end = t - 1  # the space before the word: the number ends there
+            starts.update(s for s in range(max(0, end - 6), end) if text[s].isdigit())
+    out: list[re.Match[str]] = []
+    for s in sorted(starts):  # leftmost, non-overlapping, as finditer
+        if out and s < out[-1].end():
+            continue
+        m = ADDRESS_EN_RE.match(text, s)
+        if m is not None:
+            out.append(m)
+    return out
+
+
 # A continental street, its type word first, with its postcode and town ("14 Rue des Tanneurs,
 # 67000 Strasbourg", "3 Via della Spiga, 20121 Milano, Italia"): only with both, as a street
 # word alone ("via email", "la Place") says nothing.
@@ -574,7 +607,7 @@ def _street_addresses(text: str, low: str, digits: bool = True) -> Iterator[Cand
         eu = _STREET_AT_LOW_RE.search(low) is not None
     finders: list[Callable[[str], Iterable[re.Match[str]]]] = []
     if digits and street:
-        finders.append(ADDRESS_EN_RE.finditer)
+        finders.append(lambda t: en_addresses(t, at))
     if digits and ("blk" in low or "block" in low or "singapore" in low):
         finders.append(sg_addresses)
     if digits and ("box" in low or "kotak pos" in low):

@@ -16,7 +16,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from itertools import accumulate, pairwise
 
-from .context import Cues
+from .context import AFTER, BEFORE, Cues
 from .lang import FUNCTION_WORDS
 from .names import (
     AMBIGUOUS,
@@ -1296,8 +1296,7 @@ _ORD = r"(?:st|nd|rd|th)?"
 # (the engine skips to the next place it matches), the word-start test follows it, and each
 # form goes on from its second character, in the order of the plain alternation it replaces
 # (kept in tests/redaction/test_fast_paths_s2.py, which compares the two).
-DATE_RE = re.compile(
-    r"[\dadfjmnos](?<![\w/.-][\dadfjmnos])(?:(?<=\d)(?:"
+_DATE_DIGIT_FORMS = (  # each from its second character, its first a digit
     r"\d?[/.\-]\d{1,2}[/.\-](?:19|20)?\d{2}"
     r"|\d? [/.\-] \d{1,2} [/.\-] (?:19|20)\d{2}"  # "12 - 08 - 1975"
     r"|(?:(?<=1)9|(?<=2)0)\d{2}(?:-\d{1,2}-|/\d{1,2}/|\.\d{1,2}\.)\d{1,2}"
@@ -1306,6 +1305,10 @@ DATE_RE = re.compile(
     r"|\d?\s\d{1,2}\s(?:19|20)\d{2}"
     rf"|\d?{_ORD}\s(?:of\s)?{_MONTHS},?\s'?\d{{2}}"
     r"|(?:(?<=0)[1-9]|(?<=[12])\d|(?<=3)[01])(?:0[1-9]|1[0-2])(?:19|20)\d{2}"
+)
+DATE_RE = re.compile(
+    r"[\dadfjmnos](?<![\w/.-][\dadfjmnos])(?:(?<=\d)(?:"
+    rf"{_DATE_DIGIT_FORMS}"
     rf")|{_MONTHS_REST}\s\d{{1,2}}{_ORD},?\s(?:19|20)\d{{2}})(?![\w/])",
     re.IGNORECASE,
 )
@@ -1317,6 +1320,51 @@ EXPIRY_RE = re.compile(
 )
 _DATE_LOW_RE = _for_lowered(DATE_RE)
 _EXPIRY_LOW_RE = _for_lowered(EXPIRY_RE)
+# Their matches that open with a digit, over lower-cased text: a pattern that opens with
+# ``\d`` lets the engine skip to the next digit (the month forms are tried at each "a", "d",
+# "f", ... of the text). In EXPIRY's, each month number from its second character.
+_DATE_DIGIT_LOW_RE = re.compile(rf"\d(?<![\w/.-]\d)(?:{_DATE_DIGIT_FORMS})(?![\w/])")
+_EXPIRY_DIGIT_LOW_RE = re.compile(
+    r"\d(?<![\w/.-]\d)(?:(?:(?<=0)[1-9]|(?<=[1-9])|(?<=1)[0-2])\s?[/\-]\s?['’]?(?:20)?\d{2}"
+    r"|(?:(?<=0)[1-9]|(?<=1)[0-2])\s(?:20)?\d{2}"
+    r"|(?:(?<=0)[1-9]|(?<=1)[0-2]|(?<=[1-9]))(?:2\d|3\d))(?![\w/])"
+)
+# Where a month's name may open (its first three letters), in lower-cased text
+_MONTH_OPENING_RE = re.compile(r"jan|feb|ma[ry]|apr|mei|ju[nl]|aug|ag[ut]|sep|o[ck]t|nov|de[cs]")
+_SCAN_BELOW = 300  # characters: a chat message is scanned whole (DATE, EXPIRY, compact dates)
+
+
+def _month_openings(text: str) -> tuple[str, list[int]] | None:
+    """The lower-cased text and where a month's name may open in it, for a long ASCII
+    text (None: scan it whole)."""
+    if len(text) < _SCAN_BELOW or not text.isascii():
+        return None
+    low = text.lower()
+    return low, [m.start() for m in _MONTH_OPENING_RE.finditer(low)]
+
+
+def _digit_or_month(
+    lowered: re.Pattern[str], digit: re.Pattern[str], low: str, months: list[int]
+) -> list[re.Match[str]]:
+    """``list(lowered.finditer(low))`` for DATE's or EXPIRY's pattern: its matches that open
+    with a digit are ``digit``'s, the others open with a month's name (at one of
+    ``months``, tried there alone). Leftmost and non-overlapping, as one scan."""
+    named = [m for s in months if (m := lowered.match(low, s)) is not None]
+    out: list[re.Match[str]] = []
+    pos = i = 0
+    d = digit.search(low)
+    while True:
+        while i < len(named) and named[i].start() < pos:
+            i += 1
+        if d is not None and d.start() < pos:
+            d = digit.search(low, pos)
+        m = named[i] if i < len(named) else None
+        if d is not None and (m is None or d.start() < m.start()):
+            m = d
+        if m is None:
+            return out
+        out.append(m)
+        pos = m.end()
 
 
 # "card 4111 1111 1111 1111, 12/27, 737": the expiry read right after the card number.
@@ -1399,14 +1447,20 @@ def _dates(text: str, cues: Cues, dob: bool, kinds: tuple[bool, bool]) -> Iterat
     """:func:`dates`; ``kinds``: whether to look for full dates, and for expiries after a
     card number."""
     full, card = kinds
+    opened = _month_openings(text) if full or cues.has("EXPIRY") else None
+    found: Iterable[re.Match[str]]
     if full:
-        for m in _finditer(DATE_RE, _DATE_LOW_RE, text):
+        if opened is not None:
+            found = _digit_or_month(_DATE_LOW_RE, _DATE_DIGIT_LOW_RE, *opened)
+        else:
+            found = _finditer(DATE_RE, _DATE_LOW_RE, text)
+        for m in found:
             if dob and cues.closest(m.start(), m.end()) == "DOB":
                 yield (m.start(), m.end(), "DATE_OF_BIRTH", 0.9)
             elif _bare_birth_date(text, m, cues):
                 yield (m.start(), m.end(), "DATE_OF_BIRTH", 0.75)  # over "Jan" as a name
     if dob:
-        for m in _COMPACT_DATE_RE.finditer(text):
+        for m in _compact_dates(text, cues):
             if cues.closest(m.start(), m.end()) == "DOB" and _compact_date(m.group()):
                 yield (m.start(), m.end(), "DATE_OF_BIRTH", 0.9)
     if card:
@@ -1417,7 +1471,11 @@ def _dates(text: str, cues: Cues, dob: bool, kinds: tuple[bool, bool]) -> Iterat
                 yield (cvv.start("v"), cvv.end("v"), "CARD_CVV", 0.8)
     if not cues.has("EXPIRY"):
         return
-    for m in _finditer(EXPIRY_RE, _EXPIRY_LOW_RE, text):
+    if opened is not None:
+        found = _digit_or_month(_EXPIRY_LOW_RE, _EXPIRY_DIGIT_LOW_RE, *opened)
+    else:
+        found = _finditer(EXPIRY_RE, _EXPIRY_LOW_RE, text)
+    for m in found:
         if _expiry_cued(text, cues, m.start(), m.end()):
             yield (m.start(), m.end(), "CARD_EXPIRY", 0.9)
             cvv = _CVV_AFTER_EXPIRY_RE.match(text, m.end())
@@ -1441,6 +1499,34 @@ _CARD_DIGITS_RE = re.compile(
 # "expires on 14 September 2026": a day before the month makes it a full date, which no card
 # carries (a passport's or a policy's)
 _DAY_BEFORE_MONTH_RE = re.compile(r"(?<![\w/.-])\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?$")
+
+
+def _compact_dates(text: str, cues: Cues) -> list[re.Match[str]]:
+    """``list(_COMPACT_DATE_RE.finditer(text))`` where a date of birth cue is closest (all
+    that :func:`_dates` keeps): in a long text, only the stretches after and just before
+    each DOB cue are scanned. A match opens a digit run and ends one, so no match hides
+    another, and a scan from anywhere finds every match after it."""
+    if len(text) < _SCAN_BELOW:
+        return list(_COMPACT_DATE_RE.finditer(text))
+    # where a kept match may open (by Cues.closest): 60 characters after a DOB cue, or
+    # ending 25 before one
+    spans: list[tuple[int, int]] = []
+    for start, end, cat in zip(cues.starts, cues.ends, cues.cats, strict=True):
+        if cat == "DOB":
+            spans += [(end, end + BEFORE), (start - AFTER - 8, start - 6)]
+    out: list[re.Match[str]] = []
+    last = -1  # where the stretches scanned so far end
+    for lo, hi in sorted(spans):
+        lo = max(lo, last + 1, 0)
+        if lo > hi:
+            continue
+        # (a match is 8 digits at most, and its look-ahead reads 2 characters past it)
+        for m in _COMPACT_DATE_RE.finditer(text, lo, hi + 11):
+            if m.start() > hi:
+                break
+            out.append(m)
+        last = max(last, hi)
+    return out
 
 
 def _expiry_cued(text: str, cues: Cues, start: int, end: int) -> bool:
