@@ -284,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     q = args.quick
-    rounds = 1 if q else 3
+    rounds = 1 if q else 5  # best of 5 interleaved: a noisy neighbour spoils fewer of them
     corpora = args.corpus or [p for p in (DEFAULT_CORPUS, DEV2, HELDOUT) if p.exists()]
     data = {p: english_rows(p) for p in corpora}
     texts = [r["text"] for r in data[corpora[0]]]
