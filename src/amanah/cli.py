@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from amanah.access.gate import Principal
 from amanah.audit.cli import app as audit_app
 from amanah.crypto.errors import CryptoError, KeyringSealed
 from amanah.detection.cli import app as detect_app
@@ -44,6 +45,11 @@ def _system():
     from amanah.bootstrap import build
 
     return build(_settings())
+
+
+def _local_admin() -> Principal:
+    """Whoever runs the command on the host: an admin, named "cli" on the trail."""
+    return Principal(id="cli", kind="service", role="admin", scopes=frozenset({"*"}))
 
 
 def _progress() -> Progress:
@@ -256,14 +262,12 @@ def customers_find(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Exact-match lookup through the blind index; shows masked values."""
-    from amanah.access.gate import Principal
     from amanah.vault.schemas import SearchIn
 
     query = SearchIn.model_validate(
         {"phone": phone, "email": email, "national_id": national_id, "national_id_kind": kind}
     )
-    operator = Principal(id="cli", kind="service", role="admin", scopes=frozenset({"*"}))
-    found = _system().vault.search(operator, query)
+    found = _system().vault.search(_local_admin(), query)
     if as_json:
         out.print_json(json.dumps([c.model_dump(mode="json") for c in found]))
         return
@@ -307,10 +311,7 @@ def redact(
         raise typer.BadParameter("--customer goes with --operator encrypt, and only with it")
     op: Operator
     if operator == "encrypt":
-        from amanah.access.gate import Principal
-
-        local = Principal(id="cli", kind="service", role="admin", scopes=frozenset({"*"}))
-        op = _system().sealed_redaction.operator(local, str(customer))
+        op = _system().sealed_redaction.operator(_local_admin(), str(customer))
     else:
         key = None
         if operator == "hash":

@@ -19,8 +19,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from amanah.access.errors import AccessDenied
-from amanah.access.gate import AccessRequest, Outcome, Principal
+from amanah.access.gate import AccessRequest, Principal
 from amanah.audit.trail import NullTrail, Trail
 from amanah.crypto.envelope import DataKey, binding
 from amanah.db import utcnow
@@ -200,7 +199,7 @@ class Interactions:
         """The original words, through the gate like any other reveal."""
         with self.factory() as session:
             interaction = self._row(session, interaction_id)
-            decision = self.vault._check(
+            decision = self.vault._check_whole(
                 AccessRequest(
                     principal,
                     "reveal",
@@ -210,8 +209,6 @@ class Interactions:
                     interaction_id,
                 )
             )
-            if decision.outcome != Outcome.ALLOW:
-                raise AccessDenied(decision.reason)
             key = self.vault.keys.open(session, interaction.customer_id)
             rows = session.scalars(
                 select(TranscriptSegment)

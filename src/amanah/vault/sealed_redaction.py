@@ -14,8 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from amanah.access.errors import AccessDenied
-from amanah.access.gate import AccessRequest, Outcome, Principal
+from amanah.access.gate import AccessRequest, Principal
 from amanah.crypto.envelope import DataKey, binding
 from amanah.crypto.errors import IntegrityError
 from amanah.errors import InvalidInput
@@ -83,13 +82,11 @@ class SealedRedaction:
             raise InvalidInput(f"a sealed value has an unknown entity type: {unknown[0]}")
         kinds = tuple(sorted({FIELD_OF_ENTITY[t] for t in types}))
         key = self._key(customer_id)
-        decision = self.vault._check(
+        decision = self.vault._check_whole(
             AccessRequest(
                 principal, "reveal", customer_id, kinds, request.purpose, request.interaction_id
             )
         )
-        if decision.outcome != Outcome.ALLOW:
-            raise AccessDenied(decision.reason)
         try:
             text = open_tokens(
                 request.text, lambda kind, data: key.open(data, _aad(customer_id, kind))

@@ -290,6 +290,14 @@ class Vault:
             raise StepUpRequired(decision.reason)
         return decision
 
+    def _check_whole(self, request: AccessRequest) -> Decision:
+        """A reveal of whole text (a transcript, sealed tokens) cannot be masked field by
+        field: it opens on ALLOW only."""
+        decision = self._check(request)
+        if decision.outcome != Outcome.ALLOW:
+            raise AccessDenied(decision.reason)
+        return decision
+
     @staticmethod
     def _select(rows: Sequence[CustomerField], wanted: Iterable[str]) -> list[CustomerField]:
         requested = list(wanted)
